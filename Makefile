@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench setup clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Run the product on the embedded default: SQLite, demo data, local SP-API emulator.
+run: $(STAMP)
+	$(BIN)/sellerdesk demo --database-url sqlite:///sellerdesk.db --reset
+	$(BIN)/sellerdesk inbox --database-url sqlite:///sellerdesk.db
+
+## Run the whole test suite (lint and types first: they are part of the bar).
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) sellerdesk.db sellerdesk.db-wal sellerdesk.db-shm

@@ -1,0 +1,249 @@
+"""SQLAlchemy 2.0 tables of sellerdesk (portable: SQLite and PostgreSQL).
+
+Times are stored in UTC (:class:`UtcDateTime`) and come back timezone-aware.
+Idempotency lives in unique constraints: a mail is stored once per store by its
+``message_key``; a raw mail once by its SHA-256; an IMAP message once per mailbox by
+UIDVALIDITY + UID; an attachment's content once by its SHA-256.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and returned timezone-aware (UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone first")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (stable Alembic migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Store(Base):
+    """A store: one seller account's customer-service identity (config ``[[stores]]``)."""
+
+    __tablename__ = "stores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    marketplaces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Mailbox(Base):
+    """An IMAP mailbox of a store, with its ingest checkpoint (UIDVALIDITY + last UID)."""
+
+    __tablename__ = "mailboxes"
+    __table_args__ = (UniqueConstraint("store_id", "imap_host", "imap_username", "imap_folder"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    imap_host: Mapped[str] = mapped_column(String(255))
+    imap_username: Mapped[str] = mapped_column(String(255))
+    imap_folder: Mapped[str] = mapped_column(String(255), default="INBOX")
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RawMail(Base):
+    """The raw bytes of every mail received (compressed), so parsing can be re-run."""
+
+    __tablename__ = "raw_mails"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    compression: Mapped[str] = mapped_column(String(16))  # "zstd" or "none"
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MailboxUid(Base):
+    """Which IMAP message (mailbox, UIDVALIDITY, UID) brought which raw mail."""
+
+    __tablename__ = "mailbox_uids"
+    __table_args__ = (UniqueConstraint("mailbox_id", "uidvalidity", "uid"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id"))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    raw_mail_id: Mapped[int] = mapped_column(ForeignKey("raw_mails.id"))
+
+
+class Buyer(Base):
+    """A buyer of a store, known by the relay alias (stable for the buyer–seller pair)."""
+
+    __tablename__ = "buyers"
+    __table_args__ = (UniqueConstraint("store_id", "alias"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    alias: Mapped[str] = mapped_column(String(320))  # normalised: lower case, no +suffix
+    name: Mapped[str | None] = mapped_column(String(255))
+    marketplace: Mapped[str | None] = mapped_column(String(2))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Thread(Base):
+    """A conversation: buyer alias + order ID, or buyer alias + ASIN for pre-sale questions."""
+
+    __tablename__ = "threads"
+    __table_args__ = (
+        UniqueConstraint("store_id", "thread_key"),
+        Index("ix_threads_store_state_due", "store_id", "state", "last_inbound_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id"))
+    thread_key: Mapped[str] = mapped_column(String(400))
+    order_id: Mapped[str | None] = mapped_column(String(19), index=True)
+    asin: Mapped[str | None] = mapped_column(String(10))
+    marketplace: Mapped[str | None] = mapped_column(String(2))
+    subject: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="new")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_outbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Message(Base):
+    """A message in (a received mail, parsed or quarantined) or out (a reply)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("store_id", "message_key"),
+        Index("ix_messages_store_received", "store_id", "received_at"),
+        Index("ix_messages_rfc_message_id", "message_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
+    raw_mail_id: Mapped[int | None] = mapped_column(ForeignKey("raw_mails.id"))
+    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
+    kind: Mapped[str] = mapped_column(String(20))  # buyer_message | amazon_notice | other | reply
+    notice_type: Mapped[str | None] = mapped_column(String(30))
+    message_key: Mapped[str] = mapped_column(String(400))
+    message_id: Mapped[str | None] = mapped_column(String(400))  # RFC 5322 Message-ID, no <>
+    in_reply_to: Mapped[str | None] = mapped_column(String(400))
+    related_message_id: Mapped[str | None] = mapped_column(String(400))
+    subject: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    to_address: Mapped[str | None] = mapped_column(String(320))
+    order_id: Mapped[str | None] = mapped_column(String(19))
+    asin: Mapped[str | None] = mapped_column(String(10))
+    buyer_alias: Mapped[str | None] = mapped_column(String(320))
+    buyer_name: Mapped[str | None] = mapped_column(String(255))
+    marketplace: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str | None] = mapped_column(String(8))
+    intent: Mapped[str | None] = mapped_column(String(40))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # Date header / time sent
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # when it reached the mailbox / was queued
+    # in: "stored" | "quarantined"; out: "queued" | "sending" | "sent" | "failed" | "unknown"
+    state: Mapped[str] = mapped_column(String(20))
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # item titles, asins, problems...
+    parser_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Delivery(Base):
+    """The SMTP delivery of an outgoing message: the outbox row and its state machine."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id"))
+    state: Mapped[str] = mapped_column(String(20))  # queued | sending | sent | failed | unknown
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    smtp_response: Mapped[str | None] = mapped_column(Text)
+    bounced: Mapped[bool] = mapped_column(Boolean, default=False)
+    bounce_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Blob(Base):
+    """Attachment content, stored once by SHA-256 (compressed)."""
+
+    __tablename__ = "blobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    compression: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    """An attachment of a message; its content is in :class:`Blob` unless it was over the size cap."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    filename: Mapped[str | None] = mapped_column(String(400))
+    content_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    blob_id: Mapped[int | None] = mapped_column(ForeignKey("blobs.id"))  # None: over the cap, not kept
+
+
+class AuditEntry(Base):
+    """Who did what, when: sends, overrides, "no response needed", state changes."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # a user name, or "system:<job>"
+    action: Mapped[str] = mapped_column(String(60))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,32 @@
+"""The command-line shell: parse arguments, call one service, print the result.
+
+Each command group lives in its own module and registers itself on :data:`cli`.
+Library errors (:class:`sellerdesk.errors.SellerdeskError`) become a one-line message on
+standard error and exit status 2 (usage/config) or 1 (a failure while working).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from sellerdesk.cli.base import cli
+
+COMMAND_MODULES = (
+    "sellerdesk.cli.mail_commands",
+)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def main() -> None:
+    """Entry point of the ``sellerdesk`` command."""
+    _register()
+    cli(prog_name="sellerdesk")
+
+
+__all__ = ["cli", "click", "main"]
