@@ -7,7 +7,7 @@ variable that holds the secret, and :func:`resolve_secret` reads it when it is n
 
 Each key is declared once, as data (:data:`TOP_LEVEL_KEYS`, :data:`STORE_KEYS`,
 :data:`MAILBOX_KEYS`); the loader validates against these declarations and
-``docs/configuration.md`` is generated from them (``sellerdesk config-docs``).
+``docs/configuration.md`` is generated from them (``sellerdesk config docs``).
 """
 
 from __future__ import annotations
@@ -282,7 +282,7 @@ def _parse_mailbox(table: Mapping[str, Any], source: str, index: int, stores: se
 
 def render_docs() -> str:
     """Markdown table of every configuration key, generated from the declarations above."""
-    lines = ["# Configuration", "", "Generated from `src/sellerdesk/config.py` by `sellerdesk config-docs`; "
+    lines = ["# Configuration", "", "Generated from `src/sellerdesk/config.py` by `sellerdesk config docs`; "
              "do not edit by hand.", ""]
     for title, keys in (("Top level", TOP_LEVEL_KEYS), ("`[[stores]]`", STORE_KEYS),
                         ("`[[mailboxes]]`", MAILBOX_KEYS)):

@@ -14,7 +14,7 @@ import click
 from sellerdesk.cli.base import cli
 
 COMMAND_MODULES = (
-    "sellerdesk.cli.mail_commands",
+    "sellerdesk.cli.config_commands",
 )
 
 
