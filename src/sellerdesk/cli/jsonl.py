@@ -25,7 +25,8 @@ def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any, Mapping[str, Any] 
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield number, None, f"line {number}: not UTF-8 ({exc.reason} at byte {exc.start}); re-encode the file as UTF-8"
+            reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); re-encode the file as UTF-8"
+            yield number, None, f"line {number}: {reason}"
             continue
         try:
             record = json.loads(line)
@@ -65,7 +66,7 @@ def open_input(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return open(path, "rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot open ({exc.strerror}); check the path") from exc
 
