@@ -1,0 +1,118 @@
+"""Language detection for buyer messages (ISO 639-1 codes).
+
+Scripts decide first: kana means Japanese, Hangul Korean, Arabic script Arabic, Devanagari Hindi,
+Han without kana Chinese. Latin-script text goes to lingua's statistical models (shipped inside
+the wheel, so nothing is downloaded), restricted to the languages Amazon's marketplaces use; the
+detector is built once, on first use. Order IDs, ASINs, tracking numbers, URLs and e-mail
+addresses are removed first, since they carry no language but skew short texts.
+
+``hint`` is the marketplace's language: it decides when the text is too short or too ambiguous
+to tell, e.g. "Danke!" on amazon.de or "OK" anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+LATIN_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "pl", "tr")
+"""Latin-script languages of Amazon's marketplaces, the ones the statistical detector chooses among."""
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = (*LATIN_LANGUAGES, "ja", "zh", "ar", "hi", "ko")
+"""Every code :func:`detect_language` can return."""
+
+# Identifiers and addresses say nothing about the language and dominate short messages.
+_NOISE = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+|\b\d{3}-\d{7}-\d{7}\b|\bB0[0-9A-Z]{8}\b|\b1Z[0-9A-Z]{16}\b"
+    r"|\bTBA\d{12}\b|\b[A-Z]{2}\d{9}[A-Z]{2}\b|[#\d]+",
+)
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+# Below this many letters the statistics are thin: a hint wins unless the models are sure.
+_SHORT = 12
+# Past this many characters the first part is enough; it keeps the cost per message flat.
+_MAX_CHARS = 400
+# How far the hint's confidence may trail the best one before the hint is overruled.
+_HINT_MARGIN_SHORT = 0.6
+_HINT_MARGIN = 0.15
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _build_detector() -> LanguageDetector:
+    # Imported here so that importing sellerdesk does not load the models.
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in LATIN_LANGUAGES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def _detector() -> LanguageDetector:
+    # The lock keeps parallel first calls from each building a detector (about 2 s of work).
+    with _lock:
+        return _build_detector()
+
+
+def _script_language(text: str) -> str | None:
+    """Return the language a non-Latin script settles, or None for Latin/unknown text."""
+    kana = len(_KANA.findall(text))
+    han = len(_HAN.findall(text))
+    if kana:
+        return "ja"
+    scripts = {
+        "ko": len(_HANGUL.findall(text)),
+        "ar": len(_ARABIC.findall(text)),
+        "hi": len(_DEVANAGARI.findall(text)),
+        "zh": han,
+    }
+    best, count = max(scripts.items(), key=lambda item: item[1])
+    if count == 0:
+        return None
+    latin = len(_LATIN_LETTER.findall(text))
+    # A Latin message quoting a few foreign characters is still a Latin message.
+    return best if count * 2 >= latin else None
+
+
+def detect_language(text: str, *, hint: str | None = None) -> str | None:
+    """Return the ISO 639-1 code of the language *text* is written in.
+
+    Args:
+        text: the buyer's words (subject or body); identifiers and URLs are ignored.
+        hint: the marketplace's language (e.g. ``"de"`` on amazon.de); it is returned for texts
+            with no letters, and it wins for very short or ambiguous texts.
+
+    Returns:
+        A code from :data:`SUPPORTED_LANGUAGES`, the hint, or None when there is nothing to go on.
+    """
+    hint = hint.lower() if hint else None
+    cleaned = _NOISE.sub(" ", text[: _MAX_CHARS * 2])[:_MAX_CHARS]
+    by_script = _script_language(cleaned)
+    if by_script is not None:
+        # Kanji-only snippets ("返品", "領収書") are Japanese on amazon.co.jp.
+        if by_script == "zh" and hint == "ja":
+            return "ja"
+        return by_script
+    letters = len(_LATIN_LETTER.findall(cleaned))
+    if letters == 0:
+        return hint
+    values = _detector().compute_language_confidence_values(cleaned)
+    if not values:
+        return hint
+    best = values[0]
+    best_code = best.language.iso_code_639_1.name.lower()
+    if hint is None or hint == best_code or hint not in LATIN_LANGUAGES:
+        return best_code
+    hinted = next((v.value for v in values if v.language.iso_code_639_1.name.lower() == hint), 0.0)
+    margin = _HINT_MARGIN_SHORT if letters < _SHORT else _HINT_MARGIN
+    return hint if best.value - hinted <= margin else best_code
