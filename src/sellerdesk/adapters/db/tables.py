@@ -145,7 +145,7 @@ class Thread(Base):
     asin: Mapped[str | None] = mapped_column(String(10))
     marketplace: Mapped[str | None] = mapped_column(String(2))
     subject: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(20), default="new")
+    state: Mapped[str] = mapped_column(String(20), default="open")  # open | answered | closed
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -160,6 +160,7 @@ class Message(Base):
         UniqueConstraint("store_id", "message_key"),
         Index("ix_messages_store_received", "store_id", "received_at"),
         Index("ix_messages_rfc_message_id", "message_id"),
+        Index("ix_messages_raw_mail_id", "raw_mail_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
