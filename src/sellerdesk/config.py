@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import tomllib
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,15 @@ STORE_KEYS: tuple[Key, ...] = (
         required=True),
     Key("timezone", str, "UTC", 'The team\'s working time zone (IANA name, e.g. "America/Los_Angeles").'),
     Key("signature", str, "", "Closing line added to replies, e.g. the store's name."),
+    Key("working_hours", list, ["mon-fri 09:00-18:00"],
+        'Weekly working windows in the store\'s time zone, e.g. ["mon-fri 09:00-12:30, 13:30-18:00", '
+        '"sat 10:00-14:00"]; "22:00-06:00" runs past midnight.'),
+    Key("holidays", list, [], 'Countries (or country-subdivision) whose public holidays are days off, '
+        'e.g. ["US-CA", "DE-BY", "CN"].'),
+    Key("days_off", list, [], 'Further days off, e.g. ["2026-12-24", 2026-12-31].'),
+    Key("peak_season", list, [], 'Yearly periods (month-day, inclusive) with the tighter peak target, '
+        'e.g. ["11-15..12-31"].'),
+    Key("peak_target_hours", int, 12, "The team's response target in peak season, in hours (Amazon's is 24)."),
 )
 
 MAILBOX_KEYS: tuple[Key, ...] = (
@@ -81,6 +91,11 @@ class StoreConfig:
     marketplaces: tuple[str, ...]
     timezone: str = "UTC"
     signature: str = ""
+    working_hours: Sequence[str] = ("mon-fri 09:00-18:00",)
+    holidays: Sequence[str] = ()
+    days_off: Sequence[str | date] = ()
+    peak_season: Sequence[str] = ()
+    peak_target_hours: int = 12
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sellerdesk.cli.base import cli
 
 COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
+    "sellerdesk.cli.sla_commands",
 )
 
 
