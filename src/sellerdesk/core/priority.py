@@ -40,7 +40,7 @@ class RiskFamily:
 RISK_FAMILIES: tuple[RiskFamily, ...] = (
     RiskFamily("a_to_z_claim", 5, (
         "a-to-z", "a to z", "atoz", "a-z guarantee", "a-z claim", "a-z-garantie", "a-bis-z", "a bis z",
-        "garantie a-z", "garantie de a a z", "garantie a a z", "garantia de la a a la z", "de la a a la z",
+        "garantie a-z", "garantie de a a z", "garantie a a z", "a-a-z", "garantia de la a a la z", "de la a a la z",
         "garanzia dalla a alla z", "dalla a alla z", "garantia de a a z", "claim", "file a claim",
     ), ("aからzまで", "マーケットプレイス保証", "a到z", "亚马逊索赔", "索赔")),
     RiskFamily("chargeback", 5, (
