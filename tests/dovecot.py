@@ -41,6 +41,7 @@ log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 default_login_user = nobody
 default_internal_user = root
 default_internal_group = root

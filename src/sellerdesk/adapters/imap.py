@@ -201,12 +201,16 @@ class ImapMailSource:
         return bool(self._call(lambda c: c.has_capability("IDLE"), "read capabilities"))
 
     def wait_for_mail(self, *, timeout: float, should_stop: Callable[[], bool]) -> bool:
-        """Wait up to *timeout* seconds for the server to announce new mail (IDLE).
+        """Wait up to *timeout* seconds for new mail; IDLE (RFC 2177) where the server has it.
 
-        Returns True when the server reported a change, False on timeout, on *should_stop*,
-        or at once when the server has no IDLE (the caller then polls).
+        Returns True when the server announced new mail, False on timeout or when
+        *should_stop* became true (it is checked about once a second). Without IDLE it just
+        waits, and the caller polls afterwards.
         """
         if not self.supports_idle:
+            deadline = time.monotonic() + timeout
+            while not should_stop() and time.monotonic() < deadline:
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
             return False
         deadline = time.monotonic() + timeout
 
