@@ -16,6 +16,7 @@ from sellerdesk.cli.base import cli
 COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
     "sellerdesk.cli.sla_commands",
+    "sellerdesk.cli.check_commands",
 )
 
 

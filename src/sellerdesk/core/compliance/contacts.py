@@ -52,14 +52,14 @@ _PLAIN_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]
 _URL = re.compile(
     r"(?:h(?:tt|xx)ps?://|www\.)[^\s<>\"'()\[\]{}「」（）、，。]+"
     r"|(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?:/[^\s<>\"'()\[\]{}、，。]*)?(?![\w@\-])"
-    rf"|(?<![\w.])[a-z0-9][a-z0-9\-]+(?:\s*[\[\(\{{]\s*(?:dot|\.)\s*[\]\)\}}]\s*|\s+dot\s+)(?:com|net|org|shop|store|de|fr|es|it|jp|cn|co\.uk)\b"
+    r"|(?<![\w.])[a-z0-9][a-z0-9\-]+(?:\s*[\[\(\{]\s*(?:dot|\.)\s*[\]\)\}]\s*|\s+dot\s+)(?:com|net|org|shop|store|de|fr|es|it|jp|cn|co\.uk)\b"
 )
 _SCHEME = re.compile(r"^(?:h(?:tt|xx)ps?://)?(?:www\.)?")
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d \t().\-/]{5,20}\d(?![\w])")
 _PHONE_SHAPES = re.compile(
     r"^(?:\+|00)\d"                                  # international prefix
-    r"|^\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}$"          # North American 555-234-5678
+    r"|^(?:1[ .\-]?)?\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}$"  # North American (1-)212-555-0147
     r"|^1[3-9]\d{9}$"                                # Chinese mobile
     r"|^0\d{1,4}[ \-/]\d{2,4}[ \-]?\d{3,8}$"         # European and Japanese trunk prefix
 )

@@ -1,3 +1,81 @@
-"""Placeholder."""
+"""Marketing and opt-out wording: promotions, coupon codes, future discounts, cross-selling, unsubscribe.
 
-RULES: tuple = ()
+Amazon allows buyer messages only to complete an order or answer a service question. What is
+*not* marketing, and must pass: a partial refund or price adjustment for this order, "a free
+replacement" for a damaged item, "a full refund" for a return. The patterns therefore look for the
+future-purchase or promotional frame ("on your next order", "coupon code", "new arrivals"), not for
+the words "discount" or "free" alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sellerdesk.core.compliance.draft import Draft
+from sellerdesk.core.compliance.findings import BLOCK, Finding, Rule, buyer_facing
+
+MARKETING = re.compile(
+    # English
+    r"\b(?:coupon|promo(?:tion(?:al)?)?|discount|voucher|referral)\s+codes?\b|\buse (?:the )?code\s+[a-z0-9]{4,}"
+    r"|\b\d{1,2}\s?%\s?off\b|\b(?:on|for|off) (?:your|any) (?:next|future) (?:order|purchase|orders|purchases)"
+    r"|\b(?:next|future) (?:order|purchase)s? (?:discount|coupon)|\bnew (?:arrivals|products?|collection|releases?)\b"
+    r"|\b(?:check out|take a look at|browse|have a look at|see) our (?:other|new|latest|full range|range|collection"
+    r"|store|shop|storefront)|\byou (?:may|might) also (?:like|love|need)\b|\bvisit our (?:amazon )?(?:store|storefront|shop)"
+    r"|\b(?:black friday|cyber monday|prime day|flash|limited[- ]time|exclusive|special|seasonal)\s+(?:sale|deals?|offers?)"
+    r"|\bnewsletter\b|\bbuy (?:one|1|two|2),? get\b|\bstock up\b|\bsubscribe (?:to|for)\b"
+    # German
+    r"|\b(?:gutschein|rabatt|aktions)-?codes?\b|\bgutscheincode|\brabattcode|\b(?:auf|für) (?:ihre|ihren|die) "
+    r"(?:nächste|nächsten|zukünftige) (?:bestellung|einkauf|kauf)|\bunsere (?:neuen|anderen|weiteren) (?:produkte|artikel)"
+    r"|\bneuheiten\b|\bsonderangebot|\bbesuchen sie unseren? (?:shop|store|markenshop)"
+    # French
+    r"|\bcodes? (?:promo|de réduction|promotionnel)|\bsur votre (?:prochaine|prochain) (?:commande|achat)"
+    r"|\bnos (?:nouveaux|autres) (?:produits|articles)|\bnouveautés\b|\bvisitez notre boutique"
+    # Spanish
+    r"|\bc[óo]digo (?:de descuento|promocional|de cup[óo]n)|\bcup[óo]n(?:es)? de descuento"
+    r"|\ben su (?:próxima|proxima) (?:compra|pedido)|\bnuestros (?:nuevos|otros) productos|\bnovedades\b"
+    r"|\bvisite nuestra tienda"
+    # Italian
+    r"|\bcodice (?:sconto|promozionale|coupon)|\bsul (?:suo|tuo) prossimo (?:acquisto|ordine)"
+    r"|\bnei prossimi acquisti|\bi nostri (?:nuovi|altri) prodotti|\bnovità\b|\bvisita(?:te)? il nostro negozio"
+    # Japanese and Chinese
+    r"|クーポン(?:コード)?|割引コード|プロモーションコード|次回(?:の)?(?:ご購入|お買い物|注文)|新商品|新製品|セール情報"
+    r"|他の商品も|ストアをご覧|优惠券|折扣码|优惠码|下次购买|下单立减|新品|店铺其他|关注店铺"
+)
+
+OPT_OUT = re.compile(
+    r"\bunsubscrib\w*|\bopt[- ]?out\b|\bstop receiving (?:these |our |further |future )?(?:e-?mails|messages)"
+    r"|\bno longer (?:wish|want) to receive|\bremove you from (?:our|the) (?:list|mailing)"
+    r"|\babmelden\b|\babbestellen\b|\babmeldung\b|\bkeine (?:weiteren )?(?:e-mails|nachrichten) mehr erhalten"
+    r"|\bdésabonner|\bdésinscri\w+|\bse désabonner|\bne plus recevoir"
+    r"|\bdarse de baja|\bdarte de baja|\bcancelar (?:la |su )?suscripci[óo]n|\bdejar de recibir"
+    r"|\bdisiscri\w+|\bannullare l'iscrizione|\bcancellare l'iscrizione|\bnon ricevere più"
+    r"|配信停止|配信を停止|受信拒否|退订|取消订阅"
+)
+
+
+def find_marketing(draft: Draft) -> Iterator[Finding]:
+    """Promotions, coupon codes, future-purchase discounts, announcements and cross-selling."""
+    for span in draft.matches(MARKETING):
+        yield draft.finding(
+            "marketing", BLOCK, span,
+            explanation="Buyer messages may only serve the current order; promotions, coupons for future "
+                        "purchases and product announcements are forbidden.",
+            suggestion="Remove the promotional part and keep only what this order needs; a refund or a "
+                       "replacement for this order is fine.")
+
+
+def find_opt_out(draft: Draft) -> Iterator[Finding]:
+    """Unsubscribe and opt-out wording or links."""
+    for span in draft.matches(OPT_OUT):
+        yield draft.finding(
+            "opt_out_link", BLOCK, span,
+            explanation="Opt-out or unsubscribe wording makes a message look like marketing, which Amazon "
+                        "forbids; buyers manage messages in their Amazon account.",
+            suggestion="Remove the unsubscribe line; Amazon handles buyers' opt-outs itself.")
+
+
+RULES = (
+    Rule("marketing", BLOCK, buyer_facing, find_marketing, "promotions, coupon codes, cross-selling"),
+    Rule("opt_out_link", BLOCK, buyer_facing, find_opt_out, "unsubscribe or opt-out wording or links"),
+)

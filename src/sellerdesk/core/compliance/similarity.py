@@ -1,0 +1,211 @@
+"""How alike two replies are, once their variable parts are masked, and an index to ask it fast.
+
+Similarity is the Jaccard index of the sets of word bigrams ("shingles") of the two texts after
+masking names, order IDs, tracking numbers, dates and amounts; Chinese and Japanese characters
+count as words. Two replies from one template with different names and order IDs score 1.0.
+
+:class:`NearDuplicateIndex` answers "which stored replies are at least 85 % similar to this one"
+without comparing with each of them: MinHash signatures (128 permutations) cut into 18 bands of 7
+rows (locality-sensitive hashing), each band kept as a sorted NumPy array. It is written here rather
+than taken from ``datasketch`` because datasketch's ``MinHashLSH`` keeps Python dicts of Python lists
+per band (gigabytes at a million replies) and hashes one text at a time; sorted arrays hold the same
+buckets in about 200 bytes a reply and build a million signatures in vectorised batches.
+Pure: the caller feeds the texts (see ``sellerdesk.services.compliance``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from sellerdesk.core.compliance.normalise import IDENTIFIERS
+
+_GREETING_NAME = re.compile(
+    r"\b(?:dear|hi|hello|hey|hallo|liebe[rs]?|sehr geehrte[rs]?|guten tag|bonjour|cher|chère|hola|estimad[oa]"
+    r"|buenos días|gentile|caro|cara|ciao|salve)\s+(?:(?:mr|mrs|ms|herr|frau|monsieur|madame|sr|sra|sig|signor[a]?)\.?\s+)?"
+    r"[^\s,!.:;]{1,30}(?:\s+[A-ZÄÖÜ][^\s,!.:;]{0,30})?",
+    re.IGNORECASE,
+)
+_JA_NAME = re.compile(r"[^\s、。,]{1,12}(?:様|さま|さん)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W\d_]+|#|0", re.UNICODE)
+
+MAX_HASH = (1 << 31) - 1
+NUM_PERM = 128
+BANDS = 18
+ROWS = 7
+
+
+def mask_variables(text: str) -> str:
+    """*text* with the parts that change from buyer to buyer replaced by ``#`` (names, IDs, dates, amounts)."""
+    text = IDENTIFIERS.sub(" # ", text)
+    text = _GREETING_NAME.sub(" # ", text)
+    text = _JA_NAME.sub(" # ", text)
+    return _NUMBER.sub(" 0 ", text)
+
+
+@lru_cache(maxsize=200_000)
+def _token_hash(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8"))
+
+
+def shingles(text: str) -> frozenset[int]:
+    """The set of hashed word bigrams of the masked, lower-cased *text* (unigrams for one-word texts)."""
+    hashes = [_token_hash(t) for t in _TOKEN.findall(mask_variables(text).lower())]
+    if len(hashes) < 2:
+        return frozenset(h & MAX_HASH for h in hashes)
+    return frozenset(((a * 1_000_003) ^ b) & MAX_HASH for a, b in itertools.pairwise(hashes))
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    """The Jaccard index of two shingle sets (1.0 for two empty texts)."""
+    if not a and not b:
+        return 1.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are, from 0.0 to 1.0, after masking their variable parts."""
+    return jaccard(shingles(a), shingles(b))
+
+
+_RNG = np.random.default_rng(20260305)
+_A = _RNG.integers(1, MAX_HASH, NUM_PERM, dtype=np.uint64)
+_B = _RNG.integers(0, MAX_HASH, NUM_PERM, dtype=np.uint64)
+_BAND_MIX = _RNG.integers(1, 1 << 62, ROWS, dtype=np.uint64) | np.uint64(1)
+
+
+def signatures(sets: Sequence[frozenset[int]]) -> npt.NDArray[np.uint32]:
+    """MinHash signatures (one row of 128 values per set), computed in one vectorised pass."""
+    lengths = np.fromiter((max(1, len(s)) for s in sets), dtype=np.int64, count=len(sets))
+    values = np.fromiter((v for s in sets for v in (s or (0,))), dtype=np.uint64, count=int(lengths.sum()))
+    hashed = (values[None, :] * _A[:, None] + _B[:, None]) % np.uint64(MAX_HASH)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.minimum.reduceat(hashed, starts, axis=1).T.astype(np.uint32)
+
+
+def band_keys(signature_rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    """One 64-bit key per band and row of *signature_rows* (shape: rows x bands)."""
+    bands = signature_rows[:, : BANDS * ROWS].astype(np.uint64).reshape(len(signature_rows), BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        return (bands * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+
+
+class NearDuplicateIndex:
+    """Stored replies by MinHash LSH: finds those at least *threshold* similar to a draft, fast.
+
+    Keys are the caller's (e.g. a sequence number or a database ID); a larger key is a later reply,
+    which :meth:`latest` relies on. Signatures are kept as their lowest 16 bits (b-bit MinHash), enough
+    to estimate the similarity of candidates to within about 0.03.
+    """
+
+    # Rows added since the last merge are searched by a plain scan up to this many, then merged.
+    MERGE_AFTER = 4096
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.int64)
+        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint16)
+        self._band_keys = np.empty((BANDS, 0), dtype=np.uint64)
+        self._band_rows = np.empty((BANDS, 0), dtype=np.int64)
+        self._merged = 0  # rows [0, merged) are in the sorted band arrays
+        self._key_chunks: list[npt.NDArray[np.int64]] = []
+        self._sig_chunks: list[npt.NDArray[np.uint16]] = []
+        self._band_chunks: list[npt.NDArray[np.uint64]] = []
+        self._pending_bands = np.empty((0, BANDS), dtype=np.uint64)
+
+    def __len__(self) -> int:
+        self._collect()
+        return len(self._keys)
+
+    def add_many(self, items: Iterable[tuple[int, str]], *, batch: int = 2000) -> None:
+        """Add ``(key, text)`` pairs; texts are hashed in vectorised batches."""
+        pending: list[tuple[int, str]] = []
+        for item in items:
+            pending.append(item)
+            if len(pending) >= batch:
+                self._add_batch(pending)
+                pending = []
+        if pending:
+            self._add_batch(pending)
+
+    def add(self, key: int, text: str) -> None:
+        """Add one reply (for many, :meth:`add_many` is much faster)."""
+        self._add_batch([(key, text)])
+
+    def _add_batch(self, items: list[tuple[int, str]]) -> None:
+        sigs = signatures([shingles(text) for _, text in items])
+        self._key_chunks.append(np.fromiter((k for k, _ in items), dtype=np.int64, count=len(items)))
+        self._sig_chunks.append((sigs & 0xFFFF).astype(np.uint16))
+        self._band_chunks.append(band_keys(sigs))
+
+    def _collect(self) -> None:
+        """Move added chunks into the arrays; merge into the sorted bands once enough are pending."""
+        if self._key_chunks:
+            self._keys = np.concatenate((self._keys, *self._key_chunks))
+            self._sigs = np.concatenate((self._sigs, *self._sig_chunks))
+            self._pending_bands = np.concatenate((self._pending_bands, *self._band_chunks))
+            self._key_chunks, self._sig_chunks, self._band_chunks = [], [], []
+        if len(self._pending_bands) > self.MERGE_AFTER:
+            rows = np.arange(self._merged, len(self._keys), dtype=np.int64)
+            merged_keys = np.concatenate((self._band_keys, self._pending_bands.T), axis=1)
+            merged_rows = np.concatenate((self._band_rows, np.broadcast_to(rows, (BANDS, len(rows)))), axis=1)
+            order = np.argsort(merged_keys, axis=1, kind="stable")
+            self._band_keys = np.take_along_axis(merged_keys, order, axis=1)
+            self._band_rows = np.take_along_axis(merged_rows, order, axis=1)
+            self._merged = len(self._keys)
+            self._pending_bands = np.empty((0, BANDS), dtype=np.uint64)
+
+    def query(self, text: str, *, threshold: float = 0.85, margin: float = 0.05) -> list[tuple[int, float]]:
+        """Keys of stored replies whose estimated similarity to *text* is at least ``threshold - margin``.
+
+        The margin covers the estimate's error; callers holding the texts confirm with :func:`similarity`.
+        Returns ``(key, estimated_similarity)`` pairs, most similar first.
+        """
+        self._collect()
+        if not len(self._keys):
+            return []
+        sig = signatures([shingles(text)])
+        keys = band_keys(sig)[0]
+        found = []
+        for band in range(BANDS):
+            table = self._band_keys[band]
+            lo = np.searchsorted(table, keys[band], side="left")
+            hi = np.searchsorted(table, keys[band], side="right")
+            if hi > lo:
+                found.append(self._band_rows[band][lo:hi])
+        if len(self._pending_bands):
+            hits = np.nonzero((self._pending_bands == keys).any(axis=1))[0]
+            found.append(hits + self._merged)
+        if not found:
+            return []
+        rows = np.unique(np.concatenate(found))
+        if not len(rows):
+            return []
+        low_bits = (sig[0] & 0xFFFF).astype(np.uint16)
+        matches = (self._sigs[rows] == low_bits).mean(axis=1)
+        estimates = (matches - 1 / 65536) / (1 - 1 / 65536)
+        keep = estimates >= threshold - margin
+        order = np.argsort(-estimates[keep], kind="stable")
+        return [(int(k), float(e)) for k, e in zip(self._keys[rows][keep][order], estimates[keep][order],
+                                                        strict=True)]
+
+    def latest(self, count: int) -> list[int]:
+        """The *count* largest keys (the most recent replies), newest first."""
+        self._collect()
+        if count <= 0 or not len(self._keys):
+            return []
+        top = np.sort(self._keys)[-count:][::-1]
+        return [int(k) for k in top]
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the index's arrays."""
+        self._collect()
+        return int(self._keys.nbytes + self._sigs.nbytes
+                   + sum(a.nbytes for a in self._band_keys) + sum(a.nbytes for a in self._band_rows))
