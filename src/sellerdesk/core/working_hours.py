@@ -19,6 +19,7 @@ Amazon's 24 hours (:attr:`WorkingCalendar.peak_target`, 12 hours by default).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,11 @@ class WorkingCalendar:
     days_off: frozenset[date] = frozenset()
     peak_seasons: tuple[PeakSeason, ...] = ()
     peak_target: timedelta = DEFAULT_PEAK_TARGET
+
+    @functools.cached_property
+    def by_weekday(self) -> tuple[tuple[Window, ...], ...]:
+        """The windows of each weekday, Monday first."""
+        return tuple(tuple(w for w in self.windows if w.weekday == day) for day in range(7))
 
     def target_for(self, received_at: datetime) -> timedelta:
         """The team's response target for a message received at *received_at* (24 h or the peak target)."""
@@ -192,9 +198,7 @@ def working_intervals(calendar: WorkingCalendar, start: datetime, end: datetime)
     day = first
     while day <= last:
         if day not in calendar.days_off:
-            for window in calendar.windows:
-                if window.weekday != day.weekday():
-                    continue
+            for window in calendar.by_weekday[day.weekday()]:
                 end_minutes = window.end if window.end > window.start else window.end + _MINUTES_PER_DAY
                 lo, hi = _local(day, window.start, calendar.zone), _local(day, end_minutes, calendar.zone)
                 if hi > lo:
@@ -222,11 +226,12 @@ def next_working_moment(calendar: WorkingCalendar, moment: datetime) -> datetime
     """The first instant at or after *moment* when the team works; ``None`` if none within a year."""
     cursor = as_utc(moment)
     limit = cursor + SEARCH_HORIZON
+    step = _DAY  # most answers lie within a day; widen to a week after that
     while cursor < limit:
-        found = working_intervals(calendar, cursor, cursor + 7 * _DAY)
+        found = working_intervals(calendar, cursor, cursor + step)
         if found:
             return found[0][0]
-        cursor += 7 * _DAY
+        cursor, step = cursor + step, 7 * _DAY
     return None
 
 
@@ -238,11 +243,12 @@ def last_working_moment(calendar: WorkingCalendar, moment: datetime) -> datetime
     """
     cursor = as_utc(moment)
     limit = cursor - SEARCH_HORIZON
+    step = _DAY  # most answers lie within a day; widen to a week after that
     while cursor > limit:
-        found = working_intervals(calendar, cursor - 7 * _DAY, cursor)
+        found = working_intervals(calendar, cursor - step, cursor)
         if found:
             return found[-1][1]
-        cursor -= 7 * _DAY
+        cursor, step = cursor - step, 7 * _DAY
     return None
 
 
