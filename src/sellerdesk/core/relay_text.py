@@ -223,7 +223,7 @@ def find_items(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         asins.append(asin)
         if match.start() and text[match.start() - 1] == "[":
             start = text.rfind("\n", 0, match.start()) + 1
-            line = text[start:match.start()]
+            line = text[start:match.start() - 1]
             title = line[_ITEM_PREFIX.match(line).end():].strip(" \t-:#*")  # type: ignore[union-attr]
             if title:
                 titles.append(title)
