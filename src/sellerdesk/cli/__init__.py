@@ -17,6 +17,9 @@ COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
     "sellerdesk.cli.sla_commands",
     "sellerdesk.cli.check_commands",
+    "sellerdesk.cli.web_commands",
+    "sellerdesk.cli.store_commands",
+    "sellerdesk.cli.parse_commands",
 )
 
 
