@@ -17,9 +17,7 @@ COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
     "sellerdesk.cli.sla_commands",
     "sellerdesk.cli.check_commands",
-    "sellerdesk.cli.web_commands",
     "sellerdesk.cli.store_commands",
-    "sellerdesk.cli.parse_commands",
 )
 
 
