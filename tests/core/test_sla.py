@@ -201,3 +201,29 @@ def test_every_first_reply_comes_at_or_after_its_message(offsets: list[timedelta
     for message in thread:
         later = [r.sent_at for r in replies if r.sent_at >= message.received_at]
         assert answered.get(message.key) == (min(later) if later else None)
+
+
+@given(st.text(max_size=40))
+def test_parse_instant_reads_or_refuses_any_text(text: str) -> None:
+    try:
+        moment = parse_instant(text, field="received_at")
+    except InputError as exc:
+        message = str(exc)
+    else:
+        message = "'received_at' parsed"
+        assert moment.utcoffset() == timedelta(0)
+        assert read_clock(moment, received_at=moment).remaining_seconds == 24 * 3600
+    assert "'received_at'" in message
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(8999, 12, 30),
+                    timezones=st.sampled_from([UTC, ZoneInfo("Asia/Tokyo"), ZoneInfo("America/Los_Angeles")]),
+                    allow_imaginary=False))
+def test_parse_instant_round_trips_iso_8601(moment: datetime) -> None:
+    assert parse_instant(moment.isoformat(), field="x") == moment.astimezone(UTC)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+09:00", "9999-12-31T23:00:00Z", "1899-12-31T23:59:59Z"])
+def test_parse_instant_refuses_times_that_no_mail_has(text: str) -> None:
+    with pytest.raises(InputError, match="outside the years 1900-8999"):
+        parse_instant(text, field="received_at")

@@ -230,3 +230,45 @@ def test_safe_by_is_a_working_moment_no_later_than_the_deadlines(zone_name: str,
     assert target <= team_deadline(due, calendar) <= due
     assert is_working_time(calendar, target - timedelta(microseconds=1))
     assert working_time_between(calendar, target, team_deadline(due, calendar)) == timedelta()
+
+
+TRANSITION_DAYS = (date(2026, 3, 8), date(2026, 3, 29), date(2026, 10, 25), date(2026, 11, 1))
+
+
+@given(
+    zone_name=st.sampled_from(DST_ZONES),
+    day=st.sampled_from(TRANSITION_DAYS),
+    offsets=st.lists(st.integers(-4 * 24 * 60, 4 * 24 * 60), min_size=3, max_size=3),
+    lines=st.sampled_from([["daily 00:00-24:00"], ["mon-fri 09:00-18:00"], ["daily 01:30-02:30, 22:00-03:00"]]),
+)
+def test_working_time_adds_up_across_dst_weeks(zone_name: str, day: date, offsets: list[int],
+                                               lines: list[str]) -> None:
+    zone = ZoneInfo(zone_name)
+    calendar = WorkingCalendar(zone=zone, windows=parse_weekly_hours(lines))
+    base = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+    a, b, c = sorted(base + timedelta(minutes=m) for m in offsets)
+    whole = working_time_between(calendar, a, c)
+    assert whole == working_time_between(calendar, a, b) + working_time_between(calendar, b, c)
+    assert timedelta() <= whole <= c - a
+    for lo, hi in working_intervals(calendar, a, c):
+        assert a <= lo < hi <= c
+        assert is_working_time(calendar, lo)
+        assert not is_working_time(calendar, hi) or hi == c
+
+
+@given(
+    zone_name=st.sampled_from(DST_ZONES),
+    day=st.sampled_from(TRANSITION_DAYS),
+    minutes=st.integers(-3 * 24 * 60, 3 * 24 * 60),
+)
+def test_safe_by_in_dst_weeks(zone_name: str, day: date, minutes: int) -> None:
+    zone = ZoneInfo(zone_name)
+    calendar = WorkingCalendar(zone=zone, windows=parse_weekly_hours(["daily 08:00-20:00"]))
+    received = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC) + timedelta(minutes=minutes)
+    due = due_at(received)
+    target = safe_by(due, calendar)
+    assert due - received == timedelta(hours=24)
+    assert target <= due
+    assert due - target <= timedelta(hours=13)  # at most the 12-hour night (13 on a 25-hour day) lies between
+    local_end = target.astimezone(zone)
+    assert target == due or (local_end.hour, local_end.minute) == (20, 0)

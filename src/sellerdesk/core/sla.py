@@ -39,6 +39,11 @@ MAX_RELAY_DELAY = timedelta(days=7)
 """A ``Date`` header this much older than the mail's arrival is taken for a wrong clock."""
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""Times outside ``[EARLIEST, LATEST)`` are refused: no mail has them, and the arithmetic must not overflow."""
+
+
 class SlaState(enum.StrEnum):
     """Where a buyer message stands on Amazon's clock (contracts §3 ``state``)."""
 
@@ -88,11 +93,16 @@ def parse_instant(text: str, *, field: str) -> datetime:
         InputError: *text* is not ISO 8601; the message names *field* and shows the expected form.
     """
     try:
-        moment = datetime.fromisoformat(text.strip())
+        moment = as_utc(datetime.fromisoformat(text.strip()))
     except ValueError as exc:
         raise InputError(f"field {field!r}: {text!r} is not an ISO 8601 time; "
                          "write it like 2026-03-08T09:30:00Z or 2026-03-08T10:30:00+01:00") from exc
-    return as_utc(moment)
+    except OverflowError:
+        moment = datetime.min.replace(tzinfo=UTC)  # an offset pushed it past year 1: out of range below
+    if not EARLIEST <= moment < LATEST:
+        raise InputError(f"field {field!r}: {text!r} lies outside the years {EARLIEST.year}-{LATEST.year - 1}; "
+                         "check the date")
+    return moment
 
 
 def receive_time(*, date_header: datetime | None, arrived_at: datetime | None) -> ReceiveTime:
