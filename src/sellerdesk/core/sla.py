@@ -1,7 +1,7 @@
 """Amazon's 24-hour clock: when a buyer message is due and where it stands.
 
-Every buyer message is due 24 hours (wall clock, weekends and holidays included) after
-Amazon received it. A reply in the thread answers every earlier buyer message that is
+Every buyer message is due 24 hours of elapsed time (day and night, weekends and holidays
+included) after Amazon received it. A reply in the thread answers every earlier buyer message that is
 still unanswered; a message marked "no response needed" leaves the clock altogether.
 All instants here are timezone-aware and returned in UTC; the time "now" always comes
 in as an argument.
@@ -37,7 +37,6 @@ RESPONSE_WINDOW = timedelta(hours=24)
 
 MAX_RELAY_DELAY = timedelta(days=7)
 """A ``Date`` header this much older than the mail's arrival is taken for a wrong clock."""
-
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
