@@ -152,6 +152,17 @@ def test_adjacent_windows_merge() -> None:
     assert found == [(local(BERLIN, 2026, 1, 12, 20), local(BERLIN, 2026, 1, 13, 3))]
 
 
+def test_a_make_up_working_day_gets_an_ordinary_weekday_s_windows() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    windows = parse_weekly_hours(["mon 10:00-19:00", "tue-fri 09:00-18:00"])
+    calendar = WorkingCalendar(zone=shanghai, windows=windows, extra_workdays=frozenset({date(2026, 2, 14)}))
+    saturday = local(shanghai, 2026, 2, 14)
+    assert working_intervals(calendar, saturday, saturday + timedelta(days=1)) == [
+        (local(shanghai, 2026, 2, 14, 10), local(shanghai, 2026, 2, 14, 19))]
+    closed = WorkingCalendar(zone=shanghai, windows=(), extra_workdays=frozenset({date(2026, 2, 14)}))
+    assert working_intervals(closed, saturday, saturday + timedelta(days=1)) == []
+
+
 def test_next_and_last_working_moments() -> None:
     calendar = WorkingCalendar(zone=LA)
     saturday = local(LA, 2026, 1, 17, 12)

@@ -34,9 +34,19 @@ def test_holidays_of_countries_and_subdivisions_and_custom_days_off() -> None:
 
 
 def test_public_holidays_cover_the_years_asked_for() -> None:
-    days = public_holidays("DE-BY", years=[2025, 2026])
+    days, workdays = public_holidays("DE-BY", years=[2025, 2026])
     assert {date(2025, 1, 6), date(2026, 1, 6)} <= days  # Epiphany, Bavaria only
-    assert date(2026, 1, 6) not in public_holidays("DE", years=[2026])
+    assert workdays == frozenset()
+    assert date(2026, 1, 6) not in public_holidays("DE", years=[2026])[0]
+
+
+def test_china_s_make_up_weekends_become_working_days() -> None:
+    calendar = build_calendar(store(holidays=["CN"], timezone="Asia/Shanghai", days_off=["2026-10-10"]),
+                              years=[2026])
+    assert date(2026, 2, 14) in calendar.extra_workdays  # a Saturday worked before the Spring Festival
+    assert date(2026, 10, 10) not in calendar.extra_workdays  # a custom day off wins
+    assert all(d.year == 2026 for d in calendar.extra_workdays)
+    assert calendar.windows_on(date(2026, 2, 14)) == calendar.windows_on(date(2026, 2, 9))  # a Monday
 
 
 @pytest.mark.parametrize(("settings", "message"), [

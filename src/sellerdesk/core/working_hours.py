@@ -13,8 +13,10 @@ midnight. A boundary that falls into the hour skipped in spring moves forward wi
 (02:30 becomes 03:30); one in the hour repeated in autumn means its first occurrence.
 
 Holidays are dates computed by the caller (``services/calendar.py`` asks the ``holidays``
-library), so this module stays pure. In peak season the team's target is tighter than
-Amazon's 24 hours (:attr:`WorkingCalendar.peak_target`, 12 hours by default).
+library), so this module stays pure; so are make-up working days, the weekends some countries
+(China) turn into working days around a long holiday, which get an ordinary weekday's windows.
+In peak season the team's target is tighter than Amazon's 24 hours
+(:attr:`WorkingCalendar.peak_target`, 12 hours by default).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class WorkingCalendar:
     zone: tzinfo
     windows: tuple[Window, ...] = field(default_factory=lambda: parse_weekly_hours(DEFAULT_HOURS))
     days_off: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()  # make-up working days (China's 调休 weekends)
     peak_seasons: tuple[PeakSeason, ...] = ()
     peak_target: timedelta = DEFAULT_PEAK_TARGET
 
@@ -85,6 +88,15 @@ class WorkingCalendar:
     def by_weekday(self) -> tuple[tuple[Window, ...], ...]:
         """The windows of each weekday, Monday first."""
         return tuple(tuple(w for w in self.windows if w.weekday == day) for day in range(7))
+
+    def windows_on(self, day: date) -> tuple[Window, ...]:
+        """The windows that start on *day*: none on a day off; a make-up working day gets the
+        windows of the first weekday that has any (Monday's, usually)."""
+        if day in self.days_off:
+            return ()
+        if day in self.extra_workdays:
+            return next((group for group in self.by_weekday if group), ())
+        return self.by_weekday[day.weekday()]
 
     def target_for(self, received_at: datetime) -> timedelta:
         """The team's response target for a message received at *received_at* (24 h or the peak target)."""
@@ -197,12 +209,11 @@ def working_intervals(calendar: WorkingCalendar, start: datetime, end: datetime)
     raw: list[tuple[datetime, datetime]] = []
     day = first
     while day <= last:
-        if day not in calendar.days_off:
-            for window in calendar.by_weekday[day.weekday()]:
-                end_minutes = window.end if window.end > window.start else window.end + _MINUTES_PER_DAY
-                lo, hi = _local(day, window.start, calendar.zone), _local(day, end_minutes, calendar.zone)
-                if hi > lo:
-                    raw.append((lo, hi))
+        for window in calendar.windows_on(day):
+            end_minutes = window.end if window.end > window.start else window.end + _MINUTES_PER_DAY
+            lo, hi = _local(day, window.start, calendar.zone), _local(day, end_minutes, calendar.zone)
+            if hi > lo:
+                raw.append((lo, hi))
         day += _DAY
     merged: list[tuple[datetime, datetime]] = []
     for lo, hi in sorted(raw):

@@ -31,19 +31,22 @@ from sellerdesk.core.working_hours import WorkingCalendar, parse_peak_season, pa
 from sellerdesk.errors import ConfigError
 
 
-def public_holidays(code: str, *, years: Iterable[int]) -> frozenset[date]:
-    """The public holidays of a country (``"DE"``) or subdivision (``"DE-BY"``) in *years*.
+def public_holidays(code: str, *, years: Iterable[int]) -> tuple[frozenset[date], frozenset[date]]:
+    """The public holidays of a country (``"DE"``) or subdivision (``"DE-BY"``) in *years*, and its
+    make-up working days (weekends worked instead, as in China) in those years.
 
     Raises:
         ConfigError: the ``holidays`` library does not know the country or subdivision.
     """
+    wanted = set(years)
     country, _, subdivision = code.strip().upper().partition("-")
     try:
-        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
+        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=sorted(wanted))
     except NotImplementedError as exc:
         raise ConfigError(f"holidays: {code!r} is not a country or subdivision the holidays library knows; "
                           'use an ISO code such as "US", "US-CA", "DE-BY" or "CN"') from exc
-    return frozenset(calendar.keys())
+    workdays = frozenset(d for d in getattr(calendar, "weekend_workdays", ()) if d.year in wanted)
+    return frozenset(calendar.keys()), workdays
 
 
 def _day_off(value: object, *, where: str) -> date:
@@ -74,16 +77,20 @@ def build_calendar(store: StoreConfig, *, years: Iterable[int]) -> WorkingCalend
                           "Amazon's own deadline is 24 hours, a usual peak target 12")
     wanted = sorted(set(years))
     days_off: set[date] = {_day_off(value, where=where) for value in store.days_off}
+    workdays: set[date] = set()
     for code in store.holidays:
         try:
-            days_off |= public_holidays(str(code), years=wanted)
+            found, extra = public_holidays(str(code), years=wanted)
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from exc
+        days_off |= found
+        workdays |= extra
     try:
         zone = zoneinfo.ZoneInfo(store.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"{where}: timezone: {store.timezone!r} is not an IANA time zone") from exc
-    return WorkingCalendar(zone=zone, windows=windows, days_off=frozenset(days_off), peak_seasons=seasons,
+    return WorkingCalendar(zone=zone, windows=windows, days_off=frozenset(days_off),
+                           extra_workdays=frozenset(workdays - days_off), peak_seasons=seasons,
                            peak_target=timedelta(hours=store.peak_target_hours))
 
 
