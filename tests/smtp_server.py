@@ -61,13 +61,13 @@ class SmtpSink:
     host: str
     port: int
     accepted: list[Accepted] = field(default_factory=list)
-    faults: deque[Fault] = field(default_factory=deque)
+    faults: deque[Fault | None] = field(default_factory=deque)
     transactions: int = 0
     logins: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fail_next(self, *faults: Fault) -> None:
-        """Apply *faults* to the next transactions, one each, in order."""
+    def fail_next(self, *faults: Fault | None) -> None:
+        """Apply *faults* to the next transactions, one each, in order (``None``: behave)."""
         with self._lock:
             self.faults.extend(faults)
 

@@ -16,6 +16,7 @@ from sellerdesk.core.outbox import (
     DeliveryState,
     RetryPolicy,
     after_attempt,
+    answer_refusal,
     can_move,
     confirm_state,
     override_refusal,
@@ -111,18 +112,25 @@ def test_confirmation_of_a_settled_delivery_names_it() -> None:
         confirm_state("sent", sent=False, delivery_id=9)
 
 
-def test_only_a_supervisor_or_admin_with_a_written_reason_may_override() -> None:
+def test_only_an_admin_with_a_written_reason_may_override() -> None:
     reason = "Buyer asked for the manufacturer's warranty line explicitly."
-    assert override_refusal(Actor("li", "supervisor"), reason) is None
-    assert override_refusal(Actor("root", "admin"), reason) is None
+    assert override_refusal(Actor("li", "admin"), reason) is None
     refusal = override_refusal(Actor("amy", "agent"), reason)
     assert refusal is not None
     assert "amy" in refusal
     assert "agent" in refusal
     for short in (None, "", "   ", "ok"):
-        refusal = override_refusal(Actor("li", "supervisor"), short)
+        refusal = override_refusal(Actor("li", "admin"), short)
         assert refusal is not None
         assert "reason" in refusal
+
+
+def test_viewers_may_not_answer() -> None:
+    assert answer_refusal(Actor("amy", "agent")) is None
+    assert answer_refusal(Actor("li", "admin")) is None
+    refusal = answer_refusal(Actor("bo", "viewer"))
+    assert refusal is not None
+    assert "viewer" in refusal
 
 
 def test_next_attempt_keeps_the_time_zone() -> None:

@@ -55,14 +55,19 @@ TRANSITIONS: dict[DeliveryState, frozenset[DeliveryState]] = {
     DeliveryState.FAILED: frozenset(),
 }
 
-# Who may send a reply the compliance guard blocked, with a written reason.
-OVERRIDE_ROLES = frozenset({"supervisor", "admin"})
+# The roles of sellerdesk's users (admin, agent, viewer): who may answer buyers at all, and
+# who may send a reply the compliance guard blocked, with a written reason.
+ANSWER_ROLES = frozenset({"admin", "agent"})
+OVERRIDE_ROLES = frozenset({"admin"})
 MIN_OVERRIDE_REASON = 10
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A person (or ``system:<job>``) acting on the outbox, with the role that decides what they may do."""
+    """A person (or ``system:<job>``) acting on the outbox, with the role that decides what they may do.
+
+    Roles are those of sellerdesk's users: ``admin``, ``agent``, ``viewer``.
+    """
 
     name: str
     role: str = "agent"
@@ -146,6 +151,14 @@ def confirm_state(current: DeliveryState | str, *, sent: bool, delivery_id: int)
         raise InputError(f"delivery {delivery_id} is {current!r}, not 'unknown'; only deliveries in "
                          "'unknown' wait for a confirmation (see `sellerdesk outbox list --state unknown`)")
     return DeliveryState.SENT if sent else DeliveryState.FAILED
+
+
+def answer_refusal(actor: Actor) -> str | None:
+    """Why *actor* may not send replies at all, or ``None`` when they may."""
+    if actor.role in ANSWER_ROLES:
+        return None
+    return (f"{actor.name} has role {actor.role!r}, which may read but not answer; "
+            f"replies are sent by {' or '.join(sorted(ANSWER_ROLES))} users")
 
 
 def override_refusal(actor: Actor, reason: str | None) -> str | None:

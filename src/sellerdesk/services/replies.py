@@ -1,0 +1,104 @@
+"""Queueing a reply: check it against Amazon's rules, address it, put it in the outbox.
+
+A reply answers the newest buyer message of its thread: it goes to that message's relay
+alias, from the store's approved address, with ``In-Reply-To``/``References`` pointing at
+it and the thread's subject behind ``Re:``. Before it is queued, the compliance guard
+checks it (with the store's recent replies as history, for the near-duplicate and
+repeat-review rules); a ``block`` verdict stops it unless an admin overrides it with a
+written reason, which goes to the audit log. Sending is :mod:`sellerdesk.services.outbox`'s job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sellerdesk.adapters.db.deliveries import DeliveryQueries
+from sellerdesk.adapters.db.store import SqlStore
+from sellerdesk.adapters.db.tables import Message
+from sellerdesk.core import compliance
+from sellerdesk.core.amazon_mail import normalise_alias
+from sellerdesk.core.compliance import CheckContext, CheckResult, HistoryMessage
+from sellerdesk.core.outbox import Actor, answer_refusal, override_refusal
+from sellerdesk.core.reply_mail import make_message_id, reply_references, reply_subject
+from sellerdesk.errors import ConfigError, InputError, SendBlockedError
+
+HISTORY_DAYS = 30
+HISTORY_LIMIT = 200
+
+Checker = Callable[..., CheckResult]
+
+
+def queue_reply(store: SqlStore, *, thread_id: int, text: str, actor: Actor, now: datetime,
+                override_reason: str | None = None, checker: Checker | None = None) -> int:
+    """Check a reply against Amazon's rules and queue it for sending; return the message's row id.
+
+    Args:
+        store: the repository of the caller's transaction.
+        thread_id: the thread answered; the reply goes to its buyer's relay alias.
+        text: the reply exactly as the buyer will read it.
+        actor: who sends it; viewers may not, and only an admin may override a block.
+        now: the current time (timezone-aware).
+        override_reason: the written reason to send a reply the guard blocked (kept in the audit log).
+        checker: the compliance check (default :func:`sellerdesk.core.compliance.check`).
+
+    Raises:
+        InputError: empty text, a viewer, or a thread without a buyer alias to answer.
+        ConfigError: the store has no mailbox with a ``from_address``.
+        SendBlockedError: the verdict is ``block`` and no valid override was given.
+        NotFoundError: no thread has that id.
+    """
+    refusal = answer_refusal(actor)
+    if refusal:
+        raise InputError(refusal)
+    if not text.strip():
+        raise InputError(f"thread {thread_id}: the reply text is empty; write the answer to the buyer")
+    queries = DeliveryQueries(store)
+    thread = store.get_thread(thread_id)
+    parent = queries.last_buyer_message(thread.id)
+    to_address = (parent.buyer_alias or parent.from_address) if parent is not None else None
+    if not to_address:
+        raise InputError(f"thread {thread_id} has no buyer message with a relay alias to answer")
+    mailbox = queries.sending_mailbox(thread.store_id)
+    if mailbox is None or not mailbox.from_address:
+        raise ConfigError(f"store {thread.store_id} has no mailbox with from_address; add from_address (the "
+                          "address approved in Seller Central) to its [[mailboxes]] table and run ingest once")
+    assert parent is not None
+    subject = reply_subject(thread.subject)
+    history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
+               for m in queries.recent_replies(thread.store_id, since=now - timedelta(days=HISTORY_DAYS),
+                                               limit=HISTORY_LIMIT)]
+    result = (checker or compliance.check)(text, kind="reply", context=CheckContext(
+        subject=subject, marketplace=thread.marketplace or parent.marketplace, order_id=thread.order_id,
+        buyer_language=parent.language, received_at=parent.received_at, replied_at=now, history=history))
+    overridden = result.blocked and _require_override(result, actor, override_reason, thread_id=thread_id)
+    message_id = make_message_id(mailbox.from_address, unique=f"sd.{uuid.uuid4().hex}")
+    row = Message(
+        store_id=thread.store_id, thread_id=thread.id, direction="out", kind="reply", message_key=f"out:{message_id}",
+        message_id=message_id, in_reply_to=parent.message_id, subject=subject, text=text,
+        from_address=mailbox.from_address, to_address=to_address, order_id=thread.order_id, asin=thread.asin,
+        buyer_alias=normalise_alias(to_address), buyer_name=parent.buyer_name, marketplace=thread.marketplace,
+        language=parent.language, received_at=now, created_at=now, state="queued", parser_version=0,
+        details={"references": list(reply_references(parent.message_id, parent.details.get("references", []))),
+                 "check": result.to_dict(), "queued_by": actor.name})
+    store.add_message(row)
+    delivery = queries.add(row, mailbox_id=mailbox.id, now=now)
+    audit = {"delivery": delivery.id, "verdict": result.verdict, "rules": sorted(result.rules()), "role": actor.role}
+    if overridden:
+        store.audit(actor.name, "reply.override", at=now, store_id=thread.store_id, thread_id=thread.id,
+                    message_id=row.id, detail={**audit, "reason": override_reason})
+    store.audit(actor.name, "reply.queued", at=now, store_id=thread.store_id, thread_id=thread.id,
+                message_id=row.id, detail=audit)
+    return row.id
+
+
+def _require_override(result: CheckResult, actor: Actor, reason: str | None, *, thread_id: int) -> bool:
+    refusal = override_refusal(actor, reason)
+    if refusal is None:
+        return True
+    found = "; ".join(f"{f.rule} ({f.excerpt!r}): {f.suggestion}" for f in result.findings if f.severity == "block")
+    raise SendBlockedError(f"reply to thread {thread_id} blocked by the compliance guard: {found}. "
+                           f"Rewrite it, or: {refusal}")
+
+
