@@ -90,8 +90,11 @@ class WorkingCalendar:
         return tuple(tuple(w for w in self.windows if w.weekday == day) for day in range(7))
 
     def windows_on(self, day: date) -> tuple[Window, ...]:
-        """The windows that start on *day*: none on a day off; a make-up working day gets the
-        windows of the first weekday that has any (Monday's, usually)."""
+        """The windows that start on *day*.
+
+        None on a day off; on a make-up working day, those of the first weekday that has any
+        (Monday's, usually).
+        """
         if day in self.days_off:
             return ()
         if day in self.extra_workdays:
