@@ -125,3 +125,24 @@ def test_config_check_reports_missing_secrets_without_values(tmp_path: Path) -> 
     assert ok.exit_code == 0, ok.output
     assert '"ok": true' in ok.output
     assert "pw" not in ok.output.replace("password", "")
+
+
+def test_a_send_only_mailbox_needs_no_imap_keys(tmp_path: Path) -> None:
+    text = """
+outbox_folder = "sent-mail"
+[[stores]]
+name = "demo"
+marketplaces = ["DE"]
+[[mailboxes]]
+store = "demo"
+imap_enabled = false
+from_address = "cs@demo.example"
+"""
+    config = load_config(write(tmp_path, text), env={})
+    assert config.outbox_folder == "sent-mail"
+    assert config.mailboxes[0].imap_enabled is False
+    assert config.mailboxes[0].imap_host == ""
+    with pytest.raises(ConfigError, match="missing key 'imap_host'"):
+        load_config(write(tmp_path, text.replace("imap_enabled = false", "imap_enabled = true")), env={})
+    with pytest.raises(ConfigError, match="expected true or false"):
+        load_config(write(tmp_path, text.replace("imap_enabled = false", "imap_enabled = 3")), env={})

@@ -46,6 +46,8 @@ TOP_LEVEL_KEYS: tuple[Key, ...] = (
     Key("attachment_max_bytes", int, 10 * 1024 * 1024,
         "Largest attachment kept in the database; larger ones are recorded without their content."),
     Key("poll_seconds", int, 60, "How often `sellerdesk ingest` polls each mailbox when not using IDLE."),
+    Key("outbox_folder", str, None,
+        "Write replies as .eml files into this folder instead of sending them by SMTP (demo and dry runs)."),
 )
 
 STORE_KEYS: tuple[Key, ...] = (
@@ -67,6 +69,8 @@ STORE_KEYS: tuple[Key, ...] = (
 
 MAILBOX_KEYS: tuple[Key, ...] = (
     Key("store", str, None, "Name of the store this mailbox receives buyer messages for.", required=True),
+    Key("imap_enabled", bool, True,
+        "false: sellerdesk only sends through this mailbox and never reads it (the imap_* keys are then optional)."),
     Key("imap_host", str, None, "IMAP server host name.", required=True),
     Key("imap_port", int, 993, "IMAP server port."),
     Key("imap_security", str, "tls", '"tls", "starttls" or "none" (none: loopback or testing only).'),
@@ -103,9 +107,10 @@ class MailboxConfig:
     """A mailbox that receives Amazon's relayed buyer messages for one store."""
 
     store: str
-    imap_host: str
-    imap_username: str
-    imap_password_env: str
+    imap_host: str = ""
+    imap_username: str = ""
+    imap_password_env: str = ""
+    imap_enabled: bool = True
     imap_port: int = 993
     imap_security: str = "tls"
     imap_folder: str = "INBOX"
@@ -129,6 +134,7 @@ class Config:
     database_url: str = DEFAULT_DATABASE_URL
     attachment_max_bytes: int = 10 * 1024 * 1024
     poll_seconds: int = 60
+    outbox_folder: str | None = None
     stores: tuple[StoreConfig, ...] = ()
     mailboxes: tuple[MailboxConfig, ...] = ()
     source: str = "<defaults>"
@@ -237,6 +243,10 @@ def _coerce(value: Any, key: Key, *, where: str) -> Any:
             raise ConfigError(f"{where}: {value!r} is not a whole number") from exc
     if key.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+    if key.type is bool and not isinstance(value, bool):
+        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0"}:
+            return value.lower() in {"true", "1"}
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
     if key.type is str and not isinstance(value, str):
         raise ConfigError(f"{where}: expected a string in quotes, got {value!r}")
     if key.type is list and not isinstance(value, list):
@@ -244,7 +254,8 @@ def _coerce(value: Any, key: Key, *, where: str) -> Any:
     return value
 
 
-def _check_keys(table: Mapping[str, Any], keys: tuple[Key, ...], where: str) -> dict[str, Any]:
+def _check_keys(table: Mapping[str, Any], keys: tuple[Key, ...], where: str, *,
+                optional: frozenset[str] = frozenset()) -> dict[str, Any]:
     valid = {k.name for k in keys}
     for name in table:
         if name not in valid:
@@ -254,7 +265,7 @@ def _check_keys(table: Mapping[str, Any], keys: tuple[Key, ...], where: str) -> 
     out: dict[str, Any] = {}
     for key in keys:
         if key.name not in table:
-            if key.required:
+            if key.required and key.name not in optional:
                 raise ConfigError(f"{where}: missing key {key.name!r} ({key.help})")
             continue
         out[key.name] = _coerce(table[key.name], key, where=f"{where}: {key.name}")
@@ -279,9 +290,13 @@ def _parse_store(table: Mapping[str, Any], source: str, index: int) -> StoreConf
     return StoreConfig(**values)
 
 
+_IMAP_KEYS = frozenset({"imap_host", "imap_username", "imap_password_env"})
+
+
 def _parse_mailbox(table: Mapping[str, Any], source: str, index: int, stores: set[str]) -> MailboxConfig:
     where = f"{source}: [[mailboxes]] #{index + 1}"
-    values = _check_keys(table, MAILBOX_KEYS, where)
+    send_only = table.get("imap_enabled") is False
+    values = _check_keys(table, MAILBOX_KEYS, where, optional=_IMAP_KEYS if send_only else frozenset())
     if values["store"] not in stores:
         raise ConfigError(f"{where}: store: no [[stores]] table is named {values['store']!r}; add one or fix the name")
     for prefix in ("imap", "smtp"):

@@ -15,9 +15,14 @@ from sellerdesk.cli.base import cli
 
 COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
+    "sellerdesk.cli.demo_commands",
     "sellerdesk.cli.sla_commands",
     "sellerdesk.cli.check_commands",
+    "sellerdesk.cli.web_commands",
     "sellerdesk.cli.store_commands",
+    "sellerdesk.cli.parse_commands",
+    "sellerdesk.cli.ingest_commands",
+    "sellerdesk.cli.outbox_commands",
 )
 
 

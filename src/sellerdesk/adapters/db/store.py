@@ -85,6 +85,10 @@ class SqlStore(ConversationQueries):
         row = Store(name=name, marketplaces=[], timezone="UTC", created_at=_now(now))
         return self.insert_once(row, lambda: self.find_store(name))
 
+    def list_stores(self) -> list[Store]:
+        """Every store, by name."""
+        return list(self.session.scalars(select(Store).order_by(Store.name)))
+
     def find_store(self, name: str) -> Store | None:
         """The store called *name*, or ``None``."""
         return self.session.scalars(select(Store).where(Store.name == name)).one_or_none()
