@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sellerdesk.core.priority import REPEAT_WEIGHT, QueueItem, assess_risk, order_queue, priority_key
@@ -89,6 +89,7 @@ def test_within_the_same_hour_risk_then_order_value_decide() -> None:
     assert fine == ["cheap", "dear", "claim"]
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(st.lists(st.tuples(st.integers(-10_000, 10_000), st.integers(0, 20), st.integers(0, 1000)),
                 min_size=1, max_size=20))
 def test_no_item_is_queued_behind_one_with_a_later_bucket(raw: list[tuple[int, int, int]]) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sellerdesk.core.sla import (
@@ -109,6 +109,7 @@ def test_a_message_from_the_far_past_is_late() -> None:
     assert reading.remaining_seconds < -50 * 365 * 86400
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(received=instants, delay=st.timedeltas(min_value=timedelta(), max_value=timedelta(hours=24)),
        later=st.lists(spans, min_size=1, max_size=5))
 def test_answered_in_time_never_becomes_late(received: datetime, delay: timedelta,
@@ -118,6 +119,7 @@ def test_answered_in_time_never_becomes_late(received: datetime, delay: timedelt
         assert state_at(replied + extra, received_at=received, replied_at=replied) is SlaState.MET
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(received=instants, replied=st.none() | spans, steps=st.lists(spans, min_size=2, max_size=6))
 def test_a_state_only_moves_forward(received: datetime, replied: timedelta | None, steps: list[timedelta]) -> None:
     reply_at = None if replied is None else received + replied
@@ -129,6 +131,7 @@ def test_a_state_only_moves_forward(received: datetime, replied: timedelta | Non
         assert after in allowed[before]
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(received=instants, elapsed=st.timedeltas(min_value=timedelta(), max_value=timedelta(hours=24)))
 def test_an_open_message_shows_the_time_it_has_left(received: datetime, elapsed: timedelta) -> None:
     reading = read_clock(received + elapsed, received_at=received)
@@ -172,6 +175,7 @@ def test_a_message_with_no_time_at_all_cannot_be_clocked() -> None:
         receive_time(date_header=None, arrived_at=None)
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(header=st.none() | instants, arrival=instants)
 def test_the_receive_time_is_never_after_the_arrival(header: datetime | None, arrival: datetime) -> None:
     chosen = receive_time(date_header=header, arrived_at=arrival)
@@ -192,6 +196,7 @@ def test_first_replies_skips_auto_responders() -> None:
     assert first_replies(thread, [Reply(T0 + H, automatic=True)]) == {}
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(offsets=st.lists(spans, min_size=1, max_size=8), reply_offsets=st.lists(spans, max_size=5))
 def test_every_first_reply_comes_at_or_after_its_message(offsets: list[timedelta],
                                                          reply_offsets: list[timedelta]) -> None:
@@ -203,6 +208,7 @@ def test_every_first_reply_comes_at_or_after_its_message(offsets: list[timedelta
         assert answered.get(message.key) == (min(later) if later else None)
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(st.text(max_size=40))
 def test_parse_instant_reads_or_refuses_any_text(text: str) -> None:
     try:
@@ -216,6 +222,7 @@ def test_parse_instant_reads_or_refuses_any_text(text: str) -> None:
     assert "'received_at'" in message
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(8999, 12, 30),
                     timezones=st.sampled_from([UTC, ZoneInfo("Asia/Tokyo"), ZoneInfo("America/Los_Angeles")]),
                     allow_imaginary=False))

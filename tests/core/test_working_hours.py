@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sellerdesk.core.sla import due_at
@@ -68,11 +68,13 @@ windows_strategy = st.lists(
     min_size=1, max_size=12)
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(windows_strategy)
 def test_format_then_parse_gives_back_the_windows(windows: list[Window]) -> None:
     assert parse_weekly_hours(format_weekly_hours(windows)) == tuple(sorted(set(windows)))
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(st.lists(st.text(max_size=40), max_size=3))
 def test_parse_weekly_hours_never_fails_other_than_clearly(lines: list[str]) -> None:
     try:
@@ -226,6 +228,7 @@ def test_working_time_left() -> None:
     assert working_time_left(calendar, now, until=now - H) == timedelta()
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(
     zone_name=st.sampled_from(DST_ZONES),
     received=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)),
@@ -246,6 +249,7 @@ def test_safe_by_is_a_working_moment_no_later_than_the_deadlines(zone_name: str,
 TRANSITION_DAYS = (date(2026, 3, 8), date(2026, 3, 29), date(2026, 10, 25), date(2026, 11, 1))
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(
     zone_name=st.sampled_from(DST_ZONES),
     day=st.sampled_from(TRANSITION_DAYS),
@@ -267,6 +271,7 @@ def test_working_time_adds_up_across_dst_weeks(zone_name: str, day: date, offset
         assert not is_working_time(calendar, hi) or hi == c
 
 
+@settings(deadline=None)  # speed is measured in bench/, never asserted
 @given(
     zone_name=st.sampled_from(DST_ZONES),
     day=st.sampled_from(TRANSITION_DAYS),
