@@ -248,3 +248,18 @@ class AuditEntry(Base):
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class User(Base):
+    """A person who signs in to the web app: role, the stores they may see, UI language."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, in its PHC string form
+    role: Mapped[str] = mapped_column(String(10))  # admin | agent | viewer
+    stores: Mapped[list[str]] = mapped_column(JSON, default=list)  # store names; ["*"] means every store
+    ui_language: Mapped[str] = mapped_column(String(16), default="en")  # en | zh_Hans
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,0 +1,224 @@
+"""What the inbox and thread pages show: read-only queries over threads and messages.
+
+The inbox lists the threads of the stores a user may see, the soonest-due first. A thread is
+due :data:`sellerdesk.core.sla.RESPONSE_WINDOW` after its oldest buyer message that no reply
+has answered yet (a reply answers every buyer message received before it). The filters and
+the sort use indexed columns (``threads.store_id``/``state``, ``messages.thread_id``); the
+free-text search scans message text and is meant for the working set of an inbox.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from sellerdesk.adapters.db.store import SqlStore
+from sellerdesk.adapters.db.tables import Attachment, Buyer, Message, Store, Thread
+from sellerdesk.core.sla import due_at
+
+ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
+ASIN = re.compile(r"^[A-Z0-9]{10}$", re.IGNORECASE)
+THREAD_STATES = ("open", "answered", "closed")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """The inbox filters; ``None`` or an empty string means "any"."""
+
+    store: str | None = None
+    marketplace: str | None = None
+    state: str | None = None
+    intent: str | None = None
+    language: str | None = None
+    query: str | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One thread as the inbox shows it."""
+
+    thread_id: int
+    store: str
+    subject: str | None
+    order_id: str | None
+    asin: str | None
+    marketplace: str | None
+    buyer: str | None
+    state: str
+    due_at: datetime | None
+    last_inbound_at: datetime | None
+    intent: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """A page of the inbox and whether another follows."""
+
+    rows: list[InboxRow]
+    page: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message of a thread with its attachments' names, types and sizes."""
+
+    message: Message
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A thread, its store and buyer, and its messages oldest first."""
+
+    thread: Thread
+    store: str
+    buyer: Buyer | None
+    messages: list[MessageView]
+    due_at: datetime | None
+
+
+def _oldest_unanswered() -> Select[Any]:
+    """Correlated: receive time of the thread's oldest buyer message after its last reply."""
+    inbound = aliased(Message)
+    return (select(func.min(inbound.received_at))
+            .where(inbound.thread_id == Thread.id, inbound.direction == "in", inbound.kind == "buyer_message",
+                   inbound.received_at > func.coalesce(Thread.last_outbound_at, _EPOCH))
+            .correlate(Thread))
+
+
+def _latest(column: str) -> Select[Any]:
+    """Correlated: a column of the thread's newest buyer message."""
+    inbound = aliased(Message)
+    target = getattr(inbound, column)
+    return (select(target).where(inbound.thread_id == Thread.id, inbound.direction == "in",
+                                 inbound.kind == "buyer_message")
+            .order_by(inbound.received_at.desc(), inbound.id.desc()).limit(1).correlate(Thread))
+
+
+def _has_message(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(Message.thread_id == Thread.id, *conditions)
+
+
+def _search(query: str) -> ColumnElement[bool]:
+    text = query.strip()
+    if ORDER_ID.match(text):
+        return Thread.order_id == text
+    if ASIN.match(text) and any(c.isdigit() for c in text):
+        asin = text.upper()
+        return or_(Thread.asin == asin, _has_message(Message.asin == asin))
+    if "@" in text:
+        return Buyer.alias.contains(text.lower(), autoescape=True)
+    words = [w.lower() for w in text.split() if w]
+    return and_(*[or_(func.lower(Thread.subject).contains(w, autoescape=True),
+                      func.lower(Buyer.name).contains(w, autoescape=True),
+                      _has_message(func.lower(Message.text).contains(w, autoescape=True)))
+                  for w in words])
+
+
+def list_inbox(store: SqlStore, *, store_ids: list[int], filters: InboxFilter, page_size: int = 50) -> InboxPage:
+    """The threads of *store_ids* that match *filters*, soonest-due first, one page.
+
+    Threads with nothing waiting (answered or closed) come after the waiting ones, the most
+    recent buyer message first.
+    """
+    oldest = _oldest_unanswered().scalar_subquery()
+    query = (select(Thread, Store.name, Buyer, oldest.label("oldest"),
+                    _latest("intent").scalar_subquery(), _latest("language").scalar_subquery())
+             .join(Store, Store.id == Thread.store_id)
+             .outerjoin(Buyer, Buyer.id == Thread.buyer_id)
+             .where(Thread.store_id.in_(store_ids)))
+    if filters.store:
+        query = query.where(Store.name == filters.store)
+    if filters.marketplace:
+        query = query.where(Thread.marketplace == filters.marketplace.upper())
+    if filters.state:
+        query = query.where(Thread.state == filters.state)
+    if filters.intent:
+        query = query.where(_has_message(Message.intent == filters.intent))
+    if filters.language:
+        query = query.where(_has_message(Message.language == filters.language))
+    if filters.query and filters.query.strip():
+        query = query.where(_search(filters.query))
+    waiting = Thread.state == "open"
+    page = max(1, filters.page)
+    query = (query.order_by(waiting.desc(), oldest.asc().nulls_last(), Thread.last_inbound_at.desc().nulls_last(),
+                            Thread.id.desc())
+             .limit(page_size + 1).offset((page - 1) * page_size))
+    rows = []
+    for thread, store_name, buyer, oldest_at, intent, language in store.session.execute(query).all():
+        rows.append(InboxRow(
+            thread_id=thread.id, store=store_name, subject=thread.subject, order_id=thread.order_id,
+            asin=thread.asin, marketplace=thread.marketplace,
+            buyer=(buyer.name or buyer.alias) if buyer is not None else None, state=thread.state,
+            due_at=_due(thread, oldest_at), last_inbound_at=thread.last_inbound_at, intent=intent,
+            language=language))
+    return InboxPage(rows=rows[:page_size], page=page, has_next=len(rows) > page_size)
+
+
+def _due(thread: Thread, oldest_at: datetime | None) -> datetime | None:
+    if thread.state != "open" or oldest_at is None:
+        return None
+    if oldest_at.tzinfo is None:  # a scalar subquery skips the column type's UTC conversion
+        oldest_at = oldest_at.replace(tzinfo=UTC)
+    return due_at(oldest_at)
+
+
+def filter_choices(store: SqlStore, *, store_ids: list[int]) -> dict[str, list[str]]:
+    """The values the inbox's filter menus offer: stores, marketplaces, intents, languages."""
+    stores = list(store.session.scalars(select(Store.name).where(Store.id.in_(store_ids)).order_by(Store.name)))
+    in_stores = Message.store_id.in_(store_ids)
+    return {
+        "store": stores,
+        "marketplace": sorted({m for m in store.session.scalars(
+            select(Thread.marketplace).where(Thread.store_id.in_(store_ids)).distinct()) if m}),
+        "state": list(THREAD_STATES),
+        "intent": sorted({i for i in store.session.scalars(
+            select(Message.intent).where(in_stores).distinct()) if i}),
+        "language": sorted({lang for lang in store.session.scalars(
+            select(Message.language).where(in_stores).distinct()) if lang}),
+    }
+
+
+def thread_view(store: SqlStore, thread_id: int, *, store_ids: list[int]) -> ThreadView | None:
+    """The thread with its messages and attachments, or ``None`` when the user may not see it."""
+    row = store.session.execute(
+        select(Thread, Store.name).join(Store, Store.id == Thread.store_id)
+        .where(Thread.id == thread_id, Thread.store_id.in_(store_ids))).one_or_none()
+    if row is None:
+        return None
+    thread, store_name = row
+    buyer = store.session.get(Buyer, thread.buyer_id) if thread.buyer_id is not None else None
+    messages = store.thread_messages(thread.id)
+    attachments: dict[int, list[Attachment]] = {}
+    if messages:
+        for attachment in store.session.scalars(
+                select(Attachment).where(Attachment.message_id.in_([m.id for m in messages]))
+                .order_by(Attachment.id)):
+            attachments.setdefault(attachment.message_id, []).append(attachment)
+    oldest = store.session.execute(select(_oldest_unanswered().scalar_subquery())
+                                   .select_from(Thread).where(Thread.id == thread.id)).scalar()
+    return ThreadView(thread=thread, store=store_name, buyer=buyer,
+                      messages=[MessageView(m, attachments.get(m.id, [])) for m in messages],
+                      due_at=_due(thread, oldest))
+
+
+def original_text(store: SqlStore, message_id: int, *, store_ids: list[int]) -> tuple[Message, str] | None:
+    """The message and its raw mail as text (undecodable bytes replaced), or ``None`` if not visible.
+
+    A message without a raw mail (a reply written here) shows its own text.
+    """
+    message = store.session.get(Message, message_id)
+    if message is None or message.store_id not in store_ids:
+        return None
+    if message.raw_mail_id is None:
+        return message, message.text
+    return message, store.get_raw(message.raw_mail_id).decode("utf-8", errors="replace")
