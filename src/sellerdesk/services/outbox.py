@@ -47,7 +47,7 @@ BOUNCE_WINDOW = timedelta(days=7)
 BOUNCE_NOTICES = frozenset({"delivery_failure", "buyer_opt_out"})
 
 __all__ = ["DeliveryResult", "MailSender", "confirm_unknown", "deliver_due", "list_deliveries", "match_bounce",
-           "queue_reply", "recover_stuck"]
+           "outbox_job", "queue_reply", "recover_stuck", "send_outbox"]
 
 
 class MailSender(Protocol):
@@ -128,6 +128,29 @@ def deliver_due(db: Database, config: Config, *, sender_factory: SenderFactory |
         for sender in senders.values():
             sender.close()
     return results
+
+
+def send_outbox(db: Database, config: Config, *, now: datetime, rng: random.Random,
+                sender_factory: SenderFactory | None = None) -> list[DeliveryResult]:
+    """One round of the outbox: abandoned sends become ``unknown``, then due deliveries are sent."""
+    return [*recover_stuck(db, now=now), *deliver_due(db, config, sender_factory=sender_factory, now=now, rng=rng)]
+
+
+def outbox_job(db: Database, config: Config, *, report: Callable[[DeliveryResult], None],
+               clock: Callable[[], datetime] | None = None, rng: random.Random | None = None,
+               sender_factory: SenderFactory | None = None) -> Callable[[], None]:
+    """The background job that sends the outbox, for a :class:`~sellerdesk.services.jobs.JobRunner`.
+
+    Each run is one :func:`send_outbox` round at the clock's time; *report* gets every result.
+    """
+    now_of = clock or (lambda: datetime.now(UTC))
+    jitter = rng or random.Random()
+
+    def job() -> None:
+        for result in send_outbox(db, config, now=now_of(), rng=jitter, sender_factory=sender_factory):
+            report(result)
+
+    return job
 
 
 def _claim(db: Database, config: Config, delivery_id: int, *, now: datetime) -> _Claimed | DeliveryResult | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sellerdesk.adapters.db.deliveries import DeliveryQueries
 from sellerdesk.adapters.db.store import SqlStore
@@ -23,6 +24,7 @@ from sellerdesk.core.compliance import CheckContext, CheckResult, HistoryMessage
 from sellerdesk.core.outbox import Actor, answer_refusal, override_refusal
 from sellerdesk.core.reply_mail import make_message_id, reply_references, reply_subject
 from sellerdesk.errors import ConfigError, InputError, SendBlockedError
+from sellerdesk.services import users
 
 HISTORY_DAYS = 30
 HISTORY_LIMIT = 200
@@ -102,3 +104,45 @@ def _require_override(result: CheckResult, actor: Actor, reason: str | None, *, 
                            f"Rewrite it, or: {refusal}")
 
 
+
+
+def actor_named(store: SqlStore, user_name: str | None, *, local_name: str, store_id: int | None = None) -> Actor:
+    """Who acts: the sellerdesk user *user_name* with their role, or the local operator as an agent.
+
+    Args:
+        store: the repository of the caller's transaction.
+        user_name: a user of the users table (``sellerdesk user add``), or ``None``.
+        local_name: the name recorded for an operator acting without a user (e.g. ``cli:alice``).
+        store_id: when given, the user must be allowed to see this store.
+
+    Raises:
+        NotFoundError: no user has that name.
+        InputError: the user is inactive or may not see the store.
+    """
+    if user_name is None:
+        return Actor(local_name, "agent")
+    user = users.require_user(store, user_name)
+    if not user.active:
+        raise InputError(f"user {user_name!r} is deactivated; ask an admin to reactivate the account")
+    if store_id is not None and store_id not in users.visible_store_ids(store, user):
+        raise InputError(f"user {user_name!r} may not see store {store_id}; an admin can add it to their stores")
+    return Actor(user.name, user.role)
+
+
+def reply_as(store: SqlStore, *, user_name: str | None, local_name: str, thread_id: int, text: str, now: datetime,
+             override_reason: str | None = None) -> dict[str, Any]:
+    """Queue a reply on behalf of a user (see :func:`actor_named` and :func:`queue_reply`).
+
+    Returns:
+        ``{"message", "thread", "delivery", "state", "verdict", "rules"}`` of the queued reply.
+    """
+    thread = store.get_thread(thread_id)
+    actor = actor_named(store, user_name, local_name=local_name, store_id=thread.store_id)
+    message_id = queue_reply(store, thread_id=thread_id, text=text, actor=actor, now=now,
+                             override_reason=override_reason)
+    message = store.get_message(message_id)
+    delivery = DeliveryQueries(store).for_message(message_id)
+    check = message.details.get("check", {})
+    return {"message": message_id, "thread": thread_id, "delivery": delivery.id if delivery else None,
+            "state": message.state, "message_id": message.message_id, "verdict": check.get("verdict"),
+            "rules": sorted({f["rule"] for f in check.get("findings", [])})}
