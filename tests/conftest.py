@@ -1,25 +1,30 @@
 """Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
 
 ``database_url``
-    A URL of an empty database, once per backend: ``sqlite`` (a new file in ``tmp_path``) and
-    ``postgresql`` (a new database on 127.0.0.1:5432, created before and dropped after the
-    test; trust authentication as ``postgres`` or ``root``). Any test that takes it runs
-    twice. When PostgreSQL is unreachable the ``postgresql`` run is skipped with the reason,
-    or fails when ``CI=true``. Safe under ``pytest -n 2``: every database has a unique name.
-    ``SELLERDESK_TEST_POSTGRES`` (e.g. ``postgresql+psycopg://me@db.local:5433``) points the
-    fixture at another server.
-
+    The URL of a fresh database with the schema at the newest migration and no rows, once per
+    backend: ``sqlite`` (a new file in ``tmp_path``) and ``postgresql`` (a new database on
+    127.0.0.1:5432, dropped after the test; trust authentication as ``postgres`` or ``root``).
+    Any test that takes it runs twice. Each copy comes from a template migrated once per test
+    session, because migrating costs most of a second on PostgreSQL.
+``empty_database_url``
+    The same, but without any table (for tests of the migrations themselves).
 ``db``
-    :class:`sellerdesk.services.database.Database` opened (and migrated) on ``database_url``::
+    :class:`sellerdesk.services.database.Database` opened on ``database_url``::
 
         def test_something(db):
             with db.transaction() as store:
                 store.ensure_store(StoreConfig("acme-us", ("US",)))
+
+When PostgreSQL is unreachable the ``postgresql`` runs skip with the reason, or fail when
+``CI=true``. Safe under ``pytest -n 2``: every database has a unique name.
+``SELLERDESK_TEST_POSTGRES`` (e.g. ``postgresql+psycopg://me@db.local:5433``) points the
+fixtures at another server.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +42,7 @@ except ImportError:  # without the postgres extra, the PostgreSQL runs skip (fai
     psycopg = None  # type: ignore[assignment]
 
 DEFAULT_POSTGRES = "postgresql+psycopg://127.0.0.1:5432"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def _admin_connection(server: URL) -> Any:
@@ -65,16 +71,38 @@ def _postgres_server() -> URL:
     raise AssertionError("unreachable")  # missing() always raises
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh, empty database (SQLite file, or a new PostgreSQL database)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'sellerdesk.db'}"
-        return
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[tuple[URL, str]]:
+    """A PostgreSQL database migrated to the newest schema, copied by every test that needs one."""
     server = _postgres_server()
-    name = f"sdtest_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:12]}"
+    name = _unique("sdtemplate")
     with _admin_connection(server) as admin:
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        open_database(server.set(database=name).render_as_string(hide_password=False)).close()
+        yield server, name
+    finally:
+        with _admin_connection(server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest schema (closed, so its WAL is folded in)."""
+    path = tmp_path_factory.mktemp("template") / "sellerdesk.db"
+    open_database(f"sqlite:///{path}").close()
+    return path
+
+
+def _postgres_database(server: URL, *, template: str | None) -> Iterator[str]:
+    name = _unique("sdtest")
+    with _admin_connection(server) as admin:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        admin.execute(f'CREATE DATABASE "{name}"{suffix}'.encode())
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -82,9 +110,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh database with the newest schema and no rows (SQLite file or PostgreSQL database)."""
+    if request.param == "sqlite":
+        path = tmp_path / "sellerdesk.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server, template = request.getfixturevalue("_postgres_template")
+    yield from _postgres_database(server, template=template)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh database without any table."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    yield from _postgres_database(_postgres_server(), template=None)
+
+
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
-    """The database at ``database_url``, opened and migrated; closed after the test."""
+    """The database at ``database_url``, opened (already at the newest schema); closed after the test."""
     database = open_database(database_url)
     try:
         yield database

@@ -50,8 +50,8 @@ def test_an_unreachable_database_is_a_store_error_naming_it() -> None:
         open_database("postgresql+psycopg://someone@127.0.0.1:1/none")
 
 
-def test_migrations_match_the_tables_and_run_twice(database_url: str) -> None:
-    engine = create_engine_for(database_url)
+def test_migrations_match_the_tables_and_run_twice(empty_database_url: str) -> None:
+    engine = create_engine_for(empty_database_url)
     try:
         migrate(engine)
         migrate(engine)  # a second run is a no-op
