@@ -426,3 +426,15 @@ def test_outgoing_rows_keep_their_shape(db: Database, sink: SmtpSink) -> None:
         assert message.to_address == "buyer0001+k1@marketplace.amazon.com"
         assert message.message_key == f"out:{message.message_id}"
         assert message.order_id == thread.order_id == "114-0000001-1234567"
+
+
+def test_with_an_outbox_folder_replies_become_files_not_mail(db: Database, sink: SmtpSink, tmp_path: Path) -> None:
+    message_row = queue(db, buyer_thread(db, sink))
+    folder = tmp_path / "outbox"
+    config = Config(stores=(STORE,), mailboxes=(mailbox_for(sink),), outbox_folder=str(folder))
+    [result] = deliver_due(db, config, now=T0, rng=random.Random(1))
+    assert result.state == "sent"
+    with db.reading() as store:
+        rfc_id = store.get_message(message_row).message_id
+    assert [p.name for p in folder.iterdir()] == [f"{rfc_id}.eml"]
+    assert sink.accepted == []

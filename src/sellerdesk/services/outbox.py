@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from sellerdesk.adapters.db.deliveries import DeliveryQueries, DeliveryRow
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import Message, Store
+from sellerdesk.adapters.filemail import FileMailSender
 from sellerdesk.adapters.smtp import SendReceipt, SmtpMailSender
 from sellerdesk.config import Config, MailboxConfig
 from sellerdesk.core.amazon_mail import normalise_alias
@@ -46,8 +47,8 @@ SMTP timeout, so only a worker that died leaves a delivery there this long."""
 BOUNCE_WINDOW = timedelta(days=7)
 BOUNCE_NOTICES = frozenset({"delivery_failure", "buyer_opt_out"})
 
-__all__ = ["DeliveryResult", "MailSender", "confirm_unknown", "deliver_due", "list_deliveries", "match_bounce",
-           "outbox_job", "queue_reply", "recover_stuck", "send_outbox"]
+__all__ = ["DeliveryResult", "MailSender", "confirm_unknown", "default_sender_factory", "deliver_due",
+           "list_deliveries", "match_bounce", "outbox_job", "queue_reply", "recover_stuck", "send_outbox"]
 
 
 class MailSender(Protocol):
@@ -61,6 +62,14 @@ class MailSender(Protocol):
 
 
 SenderFactory = Callable[[MailboxConfig], MailSender]
+
+
+def default_sender_factory(config: Config) -> SenderFactory:
+    """SMTP through each mailbox's settings; with ``outbox_folder`` set, ``.eml`` files into that folder instead."""
+    folder = config.outbox_folder
+    if folder:
+        return lambda _mailbox: FileMailSender(folder)
+    return SmtpMailSender.for_mailbox
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ def deliver_due(db: Database, config: Config, *, sender_factory: SenderFactory |
     Args:
         db: the database.
         config: the configuration; a delivery's mailbox must be one of its ``[[mailboxes]]``.
-        sender_factory: makes a mailbox's sender (default :meth:`SmtpMailSender.for_mailbox`).
+        sender_factory: makes a mailbox's sender (default :func:`default_sender_factory`).
         now: the current time (timezone-aware): due times, the ``Date`` header, the audit log.
         rng: the source of the retry jitter.
         policy: the retry schedule.
@@ -108,7 +117,7 @@ def deliver_due(db: Database, config: Config, *, sender_factory: SenderFactory |
     Returns:
         One result per delivery looked at; deliveries another worker claimed first are left out.
     """
-    factory = sender_factory or SmtpMailSender.for_mailbox
+    factory = sender_factory or default_sender_factory(config)
     with db.reading() as store:
         due = DeliveryQueries(store).due(now=now, limit=limit)
     senders: dict[int, MailSender] = {}
