@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sellerdesk.adapters.db.tables import Message, Thread
 from sellerdesk.cli import _register, cli
-from sellerdesk.core.amazon_mail import PARSER_VERSION
+from sellerdesk.core.amazon_mail import PARSER_VERSION, parse_relay_mail
 from sellerdesk.services.database import Database
 from sellerdesk.services.reparse import reparse_messages
 from sellerdesk.services.storing import store_mail
@@ -46,13 +46,17 @@ def test_messages_of_an_older_parser_are_updated_in_place(db: Database) -> None:
     with db.transaction() as store:
         message = store.get_message(message_id)
         message.text, message.intent, message.parser_version = "garbled by an old parser", None, 0
+        message.details = {**message.details, "bounce_of": 7, "asins": []}
     summary = run(db)
     with db.reading() as store:
         message = store.get_message(message_id)
     assert (summary["examined"], summary["changed"]) == (1, 1)
     assert message.text == "Where is my order? It has not arrived yet."
-    assert message.intent == "order_status"
+    assert message.intent is not None
+    assert message.intent == parse_relay_mail(relay()).intent
     assert message.parser_version == PARSER_VERSION
+    assert message.details["bounce_of"] == 7  # what others noted on the message stays
+    assert message.details["asins"] == ["B0ABCDEF12"]
 
 
 def test_only_older_versions_unless_all(db: Database) -> None:

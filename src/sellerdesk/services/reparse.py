@@ -24,6 +24,7 @@ from sellerdesk.core.mail import ParsedMail
 from sellerdesk.services.database import Database
 from sellerdesk.services.storing import (
     BOUNCE_NOTICES,
+    PARSED_DETAILS,
     fill_message,
     hand_bounce_to_outbox,
     parse_or_reason,
@@ -103,7 +104,7 @@ def _reparse_one(store: SqlStore, message: Message, summary: ReparseSummary, *, 
             _mark_duplicate(store, message, other, summary, now=now)
             return
         message.message_key = parsed.message_key
-    extras = {k: v for k, v in message.details.items() if k in ("bounce_match_error",)}
+    extras = {k: v for k, v in message.details.items() if k not in PARSED_DETAILS}
     fill_message(message, parsed)
     message.details = {**message.details, **extras}
     message.state, message.state_reason = "stored", None

@@ -254,6 +254,11 @@ def _duplicate(message: Message, raw_row: RawMail) -> StoreOutcome:
     return StoreOutcome("duplicate", message.id, raw_row.id, message.thread_id, message.state_reason)
 
 
+PARSED_DETAILS = frozenset({"asins", "item_titles", "problems", "references", "to_addresses", "subject_kind",
+                            "quoted_text", "comm_mgr_tok", "from_name"})
+"""The ``Message.details`` keys that come from the parser; other keys (e.g. ``bounce_of``) are added later."""
+
+
 def _details(parsed: ParsedMail) -> dict[str, Any]:
     details: dict[str, Any] = {
         "asins": list(parsed.asins), "item_titles": list(parsed.item_titles), "problems": list(parsed.problems),
