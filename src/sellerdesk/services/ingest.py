@@ -31,7 +31,7 @@ from sellerdesk.errors import ConfigError, MailError, StoreError
 from sellerdesk.services.database import Database
 from sellerdesk.services.storing import store_mail
 
-BATCH_SIZE = 200
+BATCH_SIZE = 100
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 300.0
 

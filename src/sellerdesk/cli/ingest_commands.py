@@ -1,0 +1,100 @@
+"""``sellerdesk ingest`` (mail from IMAP) and ``sellerdesk import`` (history from exports).
+
+``ingest`` prints one JSON line per mailbox: ``{"mailbox", "store", "fetched", "stored",
+"duplicates", "quarantined", "error"}``. With ``--once`` it reads every mailbox once and
+exits 1 if any mailbox failed; without it, it keeps watching (IDLE or polling every
+``poll_seconds``), printing a line whenever a mailbox brought mail or failed, until
+interrupted (Ctrl-C or SIGTERM), then exits 0.
+
+``import`` shows a progress bar on standard error and prints a JSON summary on standard
+output: ``{"path", "kind", "store", "read", "stored", "duplicates", "quarantined"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from sellerdesk.cli.base import cli, config_option, handle_errors
+from sellerdesk.cli.store_commands import database_url_option, open_configured_database
+from sellerdesk.config import load_config
+from sellerdesk.errors import ConfigError
+from sellerdesk.services.backfill import import_mails
+from sellerdesk.services.ingest import MailboxSummary, ingest_all, watch_mailboxes
+
+
+def _print_summary(summary: MailboxSummary) -> None:
+    click.echo(json.dumps(summary.as_record(), ensure_ascii=False))
+
+
+@cli.command("ingest")
+@config_option
+@database_url_option
+@click.option("--once", is_flag=True, help="Read every mailbox once and exit (default: keep watching).")
+@handle_errors
+def ingest_command(config_path: str | None, database_url: str | None, once: bool) -> None:
+    """Fetch new mail from every configured mailbox and store each message exactly once."""
+    config = load_config(config_path, required=True)
+    if not config.mailboxes:
+        raise ConfigError(f"{config.source}: no [[mailboxes]] table; add one per mailbox to read "
+                          "(see docs/configuration.md)")
+    with open_configured_database(config, database_url) as db:
+        if once:
+            summaries = ingest_all(db, config)
+            for summary in summaries:
+                _print_summary(summary)
+            if any(summary.error for summary in summaries):
+                raise SystemExit(1)
+            return
+        stop = threading.Event()
+
+        def request_stop(_signum: int, _frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        watch_mailboxes(db, config, stop=stop, report=_print_summary)
+
+
+@cli.command("import")
+@config_option
+@database_url_option
+@click.option("--store", "store_name", required=True, metavar="NAME", help="The store the mails belong to.")
+@click.argument("path", type=click.Path(exists=False))
+@handle_errors
+def import_command(config_path: str | None, database_url: str | None, store_name: str, path: str) -> None:
+    """Back-fill history from PATH: an mbox file, a Maildir, a folder of .eml files or one .eml."""
+    config = load_config(config_path)
+    store_config = next((s for s in config.stores if s.name == store_name), None)
+    console = Console(stderr=True)
+    with open_configured_database(config, database_url) as db, Progress(
+        TextColumn("importing"), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(), DownloadColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=None)
+        columns = bar.columns
+
+        def progress(done: int, total: int | None, unit: str) -> None:
+            # Show bytes for an mbox (its size is known at once), mail files for folders.
+            bar.columns = tuple(c for c in columns if not isinstance(
+                c, MofNCompleteColumn if unit == "bytes" else DownloadColumn))
+            bar.update(task, completed=done, total=total)
+
+        summary = import_mails(db, store_name=store_name, path=path, progress=progress, store_config=store_config,
+                               attachment_max_bytes=config.attachment_max_bytes)
+    click.echo(json.dumps(summary.as_record(), ensure_ascii=False))
