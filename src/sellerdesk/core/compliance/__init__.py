@@ -31,6 +31,7 @@ from sellerdesk.core.compliance.findings import (
     Rule,
     verdict_of,
 )
+from sellerdesk.core.compliance.scanner import Scanner
 from sellerdesk.core.compliance.settings import SETTING_KEYS, RuleSettings, parse_rule_settings
 from sellerdesk.errors import InputError
 
@@ -46,6 +47,9 @@ RULES: tuple[Rule, ...] = (
 """Every rule, in the order of contracts.md §2's table."""
 
 RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)
+
+SCANNER = Scanner({**contacts.TRIGGERS, **reviews.TRIGGERS, **marketing.TRIGGERS, **placeholders.TRIGGERS})
+"""The one Aho-Corasick pass that tells each rule family where to look."""
 
 _DEFAULT_CONTEXT = CheckContext()
 _DEFAULT_SETTINGS = RuleSettings()
@@ -81,7 +85,7 @@ def check(text: str, *, kind: str = "reply", context: CheckContext | None = None
     validate_kind(kind)
     context = context or _DEFAULT_CONTEXT
     settings = settings or _DEFAULT_SETTINGS
-    draft = Draft(text, kind=kind, context=context, settings=settings)
+    draft = Draft(text, kind=kind, context=context, settings=settings, scanner=SCANNER)
     findings: list[Finding] = []
     for rule in RULES:
         if rule.name in settings.disabled_rules or (rules is not None and rule.name not in rules):

@@ -33,7 +33,8 @@ _ELEMENTS = (
     ("error code or message",
      re.compile(r"\berror\b|\bfail(?:s|ed|ure)?\b|\bcannot upload|\brejected|\bfehler|\berreur|\berror"
                 r"|\berrore|エラー|错误|报错|失败|无法上传"),
-     re.compile(r"\b(?:error|code|fehler|erreur|errore)\s*(?:code)?\s*[:#]?\s*[A-Z]?\d{3,6}\b|[\"“„«「][^\"”“»」]{6,}[\"”“»」]"
+     re.compile(r"\b(?:error|code|fehler|erreur|errore)\s*(?:code)?\s*[:#]?\s*[A-Z]?\d{3,6}\b"
+         r"|[\"“„«「][^\"”“»」]{6,}[\"”“»」]"
                 r"|错误代码|错误信息|エラーコード|エラーメッセージ", re.IGNORECASE),
      "Quote the exact error message or code, e.g. 'Error 8541: ...'."),
     ("evidence",

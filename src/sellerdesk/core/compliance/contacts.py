@@ -19,6 +19,7 @@ import tldextract
 
 from sellerdesk.core.compliance.draft import Draft
 from sellerdesk.core.compliance.findings import BLOCK, WARN, Finding, Rule, buyer_facing
+from sellerdesk.core.compliance.normalise import BARE_IDENTIFIER, mask_identifiers
 from sellerdesk.core.compliance.settings import digits_of
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -43,7 +44,8 @@ WEBMAIL = frozenset({
 })
 
 _AT = r"(?:@|\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*|\s+(?:at|arroba|chiocciola|bei|アット|あっと)\s+|\s@\s)"
-_DOT = r"(?:\.|\s*[\[\(\{<]\s*(?:dot|punto|punkt|point|\.)\s*[\]\)\}>]\s*|\s+(?:dot|punto|punkt|point|ドット)\s+|\s\.\s)"
+_DOT = (r"(?:\.|\s*[\[\(\{<]\s*(?:dot|punto|punkt|point|\.)\s*[\]\)\}>]\s*"
+        r"|\s+(?:dot|punto|punkt|point|ドット)\s+|\s\.\s)")
 _EMAIL = re.compile(
     rf"(?<![\w.])[a-z0-9][a-z0-9._%+\-]*{_AT}[a-z0-9][a-z0-9\-]*(?:{_DOT}[a-z0-9][a-z0-9\-]*)*{_DOT}[a-z]{{2,12}}(?![\w@])"
 )
@@ -52,8 +54,11 @@ _PLAIN_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]
 _URL = re.compile(
     r"(?:h(?:tt|xx)ps?://|www\.)[^\s<>\"'()\[\]{}「」（）、，。]+"
     r"|(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?:/[^\s<>\"'()\[\]{}、，。]*)?(?![\w@\-])"
-    r"|(?<![\w.])[a-z0-9][a-z0-9\-]+(?:\s*[\[\(\{]\s*(?:dot|\.)\s*[\]\)\}]\s*|\s+dot\s+)(?:com|net|org|shop|store|de|fr|es|it|jp|cn|co\.uk)\b"
+    r"|(?<![\w.])[a-z0-9][a-z0-9\-]+(?:\s*[\[\(\{]\s*(?:dot|\.)\s*[\]\)\}]\s*|\s+dot\s+)(?:com|net|org|shop"
+    r"|store|de|fr|es|it|jp|cn|co\.uk)\b"
 )
+# A URL is one token: the window around a trigger need only reach the token's ends.
+_URL_REACH = 60
 _SCHEME = re.compile(r"^(?:h(?:tt|xx)ps?://)?(?:www\.)?")
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d \t().\-/]{5,20}\d(?![\w])")
@@ -80,8 +85,9 @@ OFF_PLATFORM = re.compile(
     r" (?:own |official )?(?:website|web ?site|site|web ?shop|online (?:shop|store)|homepage)"
     r"|visit our (?:own |official )?(?:website|web ?site|web ?shop|online (?:shop|store)|homepage)"
     r"|(?:on|from|at) our (?:own |official )?(?:website|web ?site|web ?shop|homepage|online (?:shop|store))"
-    r"|join our (?:vip|facebook|fan|customer|buyer|tester|review|private|exclusive)\w* (?:group|club|community|program)"
-    r"|vip (?:group|club|program)|qr[ -]?code|scan (?:the|this|our) code|follow us|add (?:me|us) on"
+    r"|join our (?:vip|facebook|fan|customer|buyer|tester|review|private|exclusive)\w* (?:group|club"
+    r"|community|program)"
+    r"|vip (?:group|club|program)|qr[ -]?(?:code|コード)|scan (?:the|this|our) code|follow us|add (?:me|us) on"
     r"|(?:text|dm) us|contact us directly (?:by|via) (?:e-?mail|phone)"
     # German
     r"|(?:auf|über|in) unsere(?:r|m|n)? (?:eigenen? )?(?:website|webseite|homepage|internetseite|online-?shop)"
@@ -94,11 +100,29 @@ OFF_PLATFORM = re.compile(
     r"|(?:en|a través de|desde) nuestra (?:propia )?(?:web|página web|tienda online)|nuestro sitio web"
     r"|visite nuestra web|grupo vip|código qr|s[íi]ganos|cont[áa]ctenos directamente"
     # Italian
-    r"|(?:sul|dal|tramite il) nostro sito|visita(?:te)? il nostro sito|gruppo vip|codice qr|seguici su"
+    r"|(?:sul|dal|tramite il) nostro sito|visit(?:a|i|ate) il nostro sito|gruppo vip|codice qr|seguici su"
     r"|contattaci direttamente"
     # Japanese and Chinese
     r"|公式サイト|ホームページ|自社サイト|直接ご連絡|直接連絡|加我|加微|官网|独立站|二维码|vip群|私信|粉丝群"
 )
+
+
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "email": ("@", " at ", "[at", "(at", "{at", "<at", "arroba", "chiocciola", " bei ", "アット", "あっと"),
+    "link": ("http", "hxxp", "www.", " dot ", "(dot", "[dot", "{dot",
+             *(f".{c}" for c in "abcdefghijklmnopqrstuvwxyz")),
+    "off_platform": (
+        "whats", "wechat", "weixin", "微信", "telegram", "viber", "skype", "kakao", "facebook", "instagram",
+        "tiktok", "抖音", "twitter", "snapchat", "discord", "qq", "line", "ライン", "messenger", "signal app",
+        "website", "web site", "site", "webshop", "web shop", "online shop", "online store", "homepage",
+        "vip", "qr", "scan", "follow us", "add me", "add us", "text us", "dm us", "directly",
+        "webseite", "internetseite", "online-shop", "onlineshop", "folgen sie", "kontaktieren sie uns direkt",
+        "boutique en ligne", "suivez-nous", "contactez-nous directement", "web", "tienda online",
+        "sígan", "sigan", "contáctenos directamente", "contactenos directamente", "sito", "seguici",
+        "contattaci direttamente", "公式サイト", "ホームページ", "自社サイト", "直接", "加我", "加微", "官网",
+        "独立站", "二维码", "私信", "粉丝群"),
+}
+"""Every phrase of a family contains one of its triggers (see :mod:`.scanner`)."""
 
 
 @lru_cache(maxsize=4096)
@@ -115,11 +139,7 @@ def _host_of(found: str) -> str:
 
 def find_emails(draft: Draft) -> Iterator[Finding]:
     """Every e-mail address, also written as ``name at gmail dot com`` or ``name[at]shop.com``."""
-    view = draft.joined
-    if "@" not in view.text and " at " not in view.text and "at]" not in view.text and "at)" not in view.text \
-            and "arroba" not in view.text and "chiocciola" not in view.text and "アット" not in view.text:
-        return
-    for match in _EMAIL.finditer(view.text):
+    for match in draft.search_matches(_EMAIL, "email"):
         found = match.group(0)
         if not _PLAIN_EMAIL.fullmatch(found):
             # Written out ("name at gmail dot com"): the domain must be a real mail domain, so that
@@ -129,9 +149,8 @@ def find_emails(draft: Draft) -> Iterator[Finding]:
             obfuscated = bool(re.search(r"[\[\(\{<]|\bdot\b|\bpunto\b|\bpunkt\b|\bpoint\b", found))
             if not obfuscated and first_label not in WEBMAIL:
                 continue
-        span = view.span(*match.span())
         yield draft.finding(
-            "email_address", BLOCK, span,
+            "email_address", BLOCK, draft.joined.span(*match.span()),
             explanation="Amazon does not allow e-mail addresses in buyer messages; buyers must stay in "
                         "Amazon's messaging system.",
             suggestion="Remove the address; the buyer can answer this message through Amazon, which "
@@ -141,9 +160,7 @@ def find_emails(draft: Draft) -> Iterator[Finding]:
 def find_links(draft: Draft, *, skip: list[tuple[int, int]]) -> Iterator[Finding]:
     """URLs and bare domains outside Amazon's own; a carrier's tracking page only warns."""
     view = draft.joined
-    if "." not in view.text and " dot " not in view.text:
-        return
-    for match in _URL.finditer(view.text):
+    for match in draft.search_matches(_URL, "link", reach=(_URL_REACH, _URL_REACH)):
         span = view.span(*match.span())
         if any(s <= span[0] < e or span[0] <= s < span[1] for s, e in skip):
             continue
@@ -179,40 +196,52 @@ def find_links(draft: Draft, *, skip: list[tuple[int, int]]) -> Iterator[Finding
 
 
 def find_phones(draft: Draft) -> Iterator[Finding]:
-    """Phone numbers for the marketplace's region, after masking order IDs, tracking numbers and dates."""
-    masked = draft.masked
-    for candidate in _PHONE_CANDIDATE.finditer(masked):
-        raw = candidate.group(0).strip()
-        digits = digits_of(raw)
-        if not 7 <= len(digits) <= 15:
-            continue
-        span = candidate.span()
-        matched = any(True for _ in phonenumbers.PhoneNumberMatcher(
-            raw, draft.phone_region, leniency=phonenumbers.Leniency.VALID))
-        if not matched and not _PHONE_SHAPES.search(raw):
-            continue
-        if draft.settings.allows_phone(digits):
-            continue
-        before = draft.text[max(0, span[0] - 80):span[0]]
-        if _LINE_CONTEXT.search(before):
-            yield draft.finding(
-                "phone_number", WARN, span,
-                explanation="This looks like a carrier's, manufacturer's or warranty line, which Amazon "
-                            "allows; check that it is not your own number.",
-                suggestion="Keep it only if it is the carrier's or manufacturer's public line; add it to "
-                           "allowed_phone_numbers in [compliance] to stop this warning.")
-            continue
-        yield draft.finding(
-            "phone_number", BLOCK, span,
-            explanation="Amazon does not allow your phone number in buyer messages (only a carrier's, "
-                        "manufacturer's or warranty line).",
-            suggestion="Remove the number and answer the question in writing here; if a call is really "
-                       "needed, Amazon's Buyer-Seller Messaging can arrange it.")
+    """Phone numbers for the marketplace's region, with order IDs, tracking numbers and dates masked."""
+    text = draft.text
+    seen: set[tuple[int, int]] = set()
+    for rough in _PHONE_CANDIDATE.finditer(text):
+        if len(digits_of(rough.group(0))) < 7 or BARE_IDENTIFIER.fullmatch(rough.group(0).strip(" ().-/")):
+            continue  # most often an order ID or a tracking number, recognised without masking
+        # Identifiers are masked only around a candidate: masking a whole reply costs more than all rules.
+        low, high = max(0, rough.start() - 40), min(len(text), rough.end() + 40)
+        masked = mask_identifiers(text[low:high])
+        for candidate in _PHONE_CANDIDATE.finditer(masked):
+            span = (low + candidate.start(), low + candidate.end())
+            if span in seen:
+                continue
+            seen.add(span)
+            finding = _phone_finding(draft, candidate.group(0).strip(), span)
+            if finding is not None:
+                yield finding
+
+
+def _phone_finding(draft: Draft, raw: str, span: tuple[int, int]) -> Finding | None:
+    digits = digits_of(raw)
+    if not 7 <= len(digits) <= 15:
+        return None
+    matched = any(True for _ in phonenumbers.PhoneNumberMatcher(
+        raw, draft.phone_region, leniency=phonenumbers.Leniency.VALID))
+    if (not matched and not _PHONE_SHAPES.search(raw)) or draft.settings.allows_phone(digits):
+        return None
+    before = draft.text[max(0, span[0] - 80):span[0]]
+    if _LINE_CONTEXT.search(before):
+        return draft.finding(
+            "phone_number", WARN, span,
+            explanation="This looks like a carrier's, manufacturer's or warranty line, which Amazon "
+                        "allows; check that it is not your own number.",
+            suggestion="Keep it only if it is the carrier's or manufacturer's public line; add it to "
+                       "allowed_phone_numbers in [compliance] to stop this warning.")
+    return draft.finding(
+        "phone_number", BLOCK, span,
+        explanation="Amazon does not allow your phone number in buyer messages (only a carrier's, "
+                    "manufacturer's or warranty line).",
+        suggestion="Remove the number and answer the question in writing here; if a call is really "
+                   "needed, Amazon's Buyer-Seller Messaging can arrange it.")
 
 
 def find_off_platform(draft: Draft) -> Iterator[Finding]:
     """Steering the buyer off Amazon: messaging apps, social accounts, the seller's website, QR codes."""
-    for span in draft.matches(OFF_PLATFORM, draft.joined):
+    for span in draft.search(OFF_PLATFORM, "off_platform"):
         yield draft.finding(
             "off_platform_contact", BLOCK, span,
             explanation="Amazon forbids moving buyers to other channels (messaging apps, social media, your "

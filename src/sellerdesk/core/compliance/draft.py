@@ -13,22 +13,65 @@ from sellerdesk.core.compliance.normalise import (
     identifier_spans,
     join_spaced_letters,
     mask_identifiers,
-    sentences,
 )
+from sellerdesk.core.compliance.scanner import REACH_AFTER, REACH_BEFORE, Scanner, windows
 from sellerdesk.core.compliance.settings import RuleSettings
 from sellerdesk.core.marketplaces import MARKETPLACES
 
 _PHONE_REGIONS = {"UK": "GB"}
+_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "\n")
 
 
 class Draft:
     """A message being checked: its text, kind, context and settings, plus cached folded views."""
 
-    def __init__(self, text: str, *, kind: str, context: CheckContext, settings: RuleSettings) -> None:
+    def __init__(self, text: str, *, kind: str, context: CheckContext, settings: RuleSettings,
+                 scanner: Scanner) -> None:
         self.text = text
         self.kind = kind
         self.context = context
         self.settings = settings
+        self.scanner = scanner
+        self.memo: dict[str, object] = {}  # results several rules share (e.g. the review sentences)
+
+    @cached_property
+    def hits(self) -> dict[str, list[tuple[int, int]]]:
+        """Trigger spans in :attr:`joined`, by rule family (one Aho-Corasick pass)."""
+        return self.scanner.scan(self.joined.text)
+
+    def triggered(self, family: str) -> bool:
+        """True when the text holds at least one trigger of *family*."""
+        return family in self.hits
+
+    def search_matches(self, pattern: re.Pattern[str], family: str, *,
+                       reach: tuple[int, int] = (REACH_BEFORE, REACH_AFTER)) -> Iterator[re.Match[str]]:
+        """Matches of *pattern* in :attr:`joined`, looked for only within *reach* of *family*'s triggers."""
+        view = self.joined
+        last_end = -1
+        for low, high in windows(self.hits.get(family, []), len(view.text), reach=reach):
+            for match in pattern.finditer(view.text, low, high):
+                if match.start() >= last_end and match.end() > match.start():
+                    last_end = match.end()
+                    yield match
+
+    def search(self, pattern: re.Pattern[str], family: str, *,
+               reach: tuple[int, int] = (REACH_BEFORE, REACH_AFTER)) -> Iterator[tuple[int, int]]:
+        """Spans in the original text of matches of *pattern* near the triggers of *family*."""
+        for match in self.search_matches(pattern, family, reach=reach):
+            yield self.joined.span(*match.span())
+
+    def family_sentences(self, family: str) -> Iterator[tuple[tuple[int, int], str]]:
+        """The sentences of :attr:`joined` that hold a trigger of *family*, with original spans."""
+        text = self.joined.text
+        last = -1
+        for start, _ in sorted(self.hits.get(family, [])):
+            if start < last:
+                continue
+            low = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+            ends = [i for i in (text.find(mark, start) for mark in _SENTENCE_ENDS) if i >= 0]
+            high = min(ends) + 1 if ends else len(text)
+            last = high
+            yield self.joined.span(low, high), text[low:high]
 
     @cached_property
     def folded(self) -> Folded:
@@ -49,11 +92,6 @@ class Draft:
     def identifier_spans(self) -> list[tuple[int, int]]:
         """Where the identifiers are in the original text."""
         return [(s, e) for s, e, _ in identifier_spans(self.text)]
-
-    @cached_property
-    def sentence_spans(self) -> list[tuple[int, int]]:
-        """Spans of the sentences of the folded view."""
-        return sentences(self.folded.text)
 
     @property
     def marketplace(self) -> str | None:
@@ -86,13 +124,3 @@ class Draft:
         start, end = span
         return Finding(rule, severity, start, end, excerpt_of(self.text, start, end), explanation, suggestion)
 
-    def matches(self, pattern: re.Pattern[str], view: Folded | None = None) -> Iterator[tuple[int, int]]:
-        """Spans in the original text of every match of *pattern* in a folded view."""
-        view = view or self.folded
-        for match in pattern.finditer(view.text):
-            yield view.span(*match.span())
-
-    def sentence_texts(self) -> Iterator[tuple[tuple[int, int], str]]:
-        """Each sentence of the folded view with its span mapped to the original text."""
-        for start, end in self.sentence_spans:
-            yield self.folded.span(start, end), self.folded.text[start:end]

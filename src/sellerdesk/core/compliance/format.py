@@ -32,7 +32,9 @@ _ACRONYMS = frozenset({
     "DVD", "EAN", "UPC", "API", "IMEI", "SIM", "HD", "UV", "NFC", "RMA", "MWST", "TVA", "IVA", "GMBH", "LLC",
     "LTD", "INC", "ETA", "QR", "AM", "PM", "I", "A", "EUR", "USD", "GBP", "JPY", "TBA", "PO", "BOX",
 })
-_CAPS_WORD = re.compile(r"\b[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}\b")
+_CAPITALS = re.compile(r"[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}")
+_ALARM_WORDS = ("URGENT", "HELP", "ASAP", "DRINGEND", "HILFE", "AYUDA", "AIUTO", "IMPORTANT", "至急", "緊急",
+                "紧急", "救命")
 _BANG = re.compile(r"[!！]{3,}|[?？][!！][?？!！]+|[!！][?？][!！?？]+")
 _ALARM = re.compile(r"\b(?:URGENT|HELP|ASAP|DRINGEND|HILFE|URGENTE|AYUDA|AIUTO|IMPORTANT)\b|至急|緊急|紧急|救命")
 IMPORTANT = re.compile(r"[\[【(（]\s*(?:important|wichtig|importante|importantissimo|重要|urgent|dringend)\s*[\]】)）]",
@@ -100,26 +102,36 @@ def find_emoji(draft: Draft) -> Iterator[Finding]:
 def find_shouting(draft: Draft) -> Iterator[Finding]:
     """Runs of capitals, "!!!", and alarm words such as URGENT or HELP."""
     text = draft.text
-    for match in _BANG.finditer(text):
-        yield _shout(draft, match.span())
-    for match in _ALARM.finditer(text):
-        yield _shout(draft, match.span())
+    if any(mark in text for mark in ("!!", "！！", "?!", "!?", "？！", "！？")):
+        for match in _BANG.finditer(text):
+            yield _shout(draft, match.span())
+    if any(word in text for word in _ALARM_WORDS):
+        for match in _ALARM.finditer(text):
+            yield _shout(draft, match.span())
     for span in _caps_runs(text):
         yield _shout(draft, span)
 
 
 def _caps_runs(text: str) -> Iterator[tuple[int, int]]:
     """Spans of three or more consecutive capitalised words that are not acronyms."""
-    run: list[re.Match[str]] = []
-    for word in [*_CAPS_WORD.finditer(text), None]:
-        breaks = word is None or word.group(0) in _ACRONYMS or bool(_ALARM.fullmatch(word.group(0))) or \
-            (bool(run) and text[run[-1].end():word.start()].strip(" ,.;:-!?") != "")
+    run: list[tuple[int, int]] = []
+    # Searching for capitals without a leading \b lets the regex engine skip lower-case text quickly.
+    for match in [*_CAPITALS.finditer(text), None]:
+        word = None
+        if match is not None:
+            start, end = match.span()
+            whole = (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if not whole:
+                continue
+            word = match.group(0)
+        breaks = word is None or word in _ACRONYMS or bool(_ALARM.fullmatch(word)) or \
+            (bool(run) and match is not None and text[run[-1][1]:match.start()].strip(" ,.;:-!?") != "")
         if breaks:
             if len(run) >= 3:
-                yield run[0].start(), run[-1].end()
+                yield run[0][0], run[-1][1]
             run = []
-        if word is not None and word.group(0) not in _ACRONYMS and not _ALARM.fullmatch(word.group(0)):
-            run.append(word)
+        if match is not None and word is not None and word not in _ACRONYMS and not _ALARM.fullmatch(word):
+            run.append(match.span())
 
 
 def _shout(draft: Draft, span: tuple[int, int]) -> Finding:

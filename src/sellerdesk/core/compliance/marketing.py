@@ -21,12 +21,15 @@ MARKETING = re.compile(
     r"|\b\d{1,2}\s?%\s?off\b|\b(?:on|for|off) (?:your|any) (?:next|future) (?:order|purchase|orders|purchases)"
     r"|\b(?:next|future) (?:order|purchase)s? (?:discount|coupon)|\bnew (?:arrivals|products?|collection|releases?)\b"
     r"|\b(?:check out|take a look at|browse|have a look at|see) our (?:other|new|latest|full range|range|collection"
-    r"|store|shop|storefront)|\byou (?:may|might) also (?:like|love|need)\b|\bvisit our (?:amazon )?(?:store|storefront|shop)"
-    r"|\b(?:black friday|cyber monday|prime day|flash|limited[- ]time|exclusive|special|seasonal)\s+(?:sale|deals?|offers?)"
+    r"|store|shop|storefront)|\byou (?:may|might) also (?:like|love|need)\b|\bvisit our (?:amazon )?(?:store"
+    r"|storefront|shop)"
+    r"|\b(?:black friday|cyber monday|prime day|flash|limited[- ]time|exclusive|special|seasonal)\s+(?:sale"
+    r"|deals?|offers?)"
     r"|\bnewsletter\b|\bbuy (?:one|1|two|2),? get\b|\bstock up\b|\bsubscribe (?:to|for)\b"
     # German
     r"|\b(?:gutschein|rabatt|aktions)-?codes?\b|\bgutscheincode|\brabattcode|\b(?:auf|für) (?:ihre|ihren|die) "
-    r"(?:nächste|nächsten|zukünftige) (?:bestellung|einkauf|kauf)|\bunsere (?:neuen|anderen|weiteren) (?:produkte|artikel)"
+    r"(?:nächste|nächsten|zukünftige) (?:bestellung|einkauf|kauf)|\bunsere (?:neuen|anderen"
+    r"|weiteren) (?:produkte|artikel)"
     r"|\bneuheiten\b|\bsonderangebot|\bbesuchen sie unseren? (?:shop|store|markenshop)"
     # French
     r"|\bcodes? (?:promo|de réduction|promotionnel)|\bsur votre (?:prochaine|prochain) (?:commande|achat)"
@@ -53,10 +56,30 @@ OPT_OUT = re.compile(
     r"|配信停止|配信を停止|受信拒否|退订|取消订阅"
 )
 
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "marketing": (
+        "code", "% off", "%off", "next order", "next purchase", "future order", "future purchase", "new arrival",
+        "new product", "new collection", "new release", "check out our", "look at our", "browse our", "see our",
+        "you may also", "you might also", "visit our", "sale", "deal", "offer", "newsletter", "buy one", "buy 1",
+        "buy two", "buy 2", "stock up", "subscribe", "gutschein", "rabatt", "aktions", "nächste", "zukünftige",
+        "unsere neuen", "unsere anderen", "unsere weiteren", "neuheiten", "sonderangebot", "besuchen sie unser",
+        "prochain", "nos nouveaux", "nos autres", "nouveautés", "visitez notre boutique", "código", "codigo",
+        "cupón", "cupon", "próxima", "proxima", "nuestros nuevos", "nuestros otros", "novedades",
+        "visite nuestra tienda", "codice", "prossim", "nostri nuovi", "nostri altri", "novità", "nostro negozio",
+        "クーポン", "割引コード", "プロモーションコード", "次回", "新商品", "新製品", "セール情報", "他の商品も",
+        "ストアをご覧", "优惠券", "折扣码", "优惠码", "下次购买", "下单立减", "新品", "店铺其他", "关注店铺"),
+    "opt_out": (
+        "unsubscrib", "opt out", "opt-out", "optout", "stop receiving", "no longer wish", "no longer want",
+        "remove you from", "abmelden", "abbestellen", "abmeldung", "mehr erhalten", "désabonner", "désinscri",
+        "ne plus recevoir", "de baja", "suscripci", "dejar de recibir", "disiscri", "l'iscrizione",
+        "non ricevere più", "配信停止", "配信を停止", "受信拒否", "退订", "取消订阅"),
+}
+"""Every phrase of a family contains one of its triggers (see :mod:`.scanner`)."""
+
 
 def find_marketing(draft: Draft) -> Iterator[Finding]:
     """Promotions, coupon codes, future-purchase discounts, announcements and cross-selling."""
-    for span in draft.matches(MARKETING):
+    for span in draft.search(MARKETING, "marketing", reach=(80, 100)):
         yield draft.finding(
             "marketing", BLOCK, span,
             explanation="Buyer messages may only serve the current order; promotions, coupons for future "
@@ -67,7 +90,7 @@ def find_marketing(draft: Draft) -> Iterator[Finding]:
 
 def find_opt_out(draft: Draft) -> Iterator[Finding]:
     """Unsubscribe and opt-out wording or links."""
-    for span in draft.matches(OPT_OUT):
+    for span in draft.search(OPT_OUT, "opt_out", reach=(40, 80)):
         yield draft.finding(
             "opt_out_link", BLOCK, span,
             explanation="Opt-out or unsubscribe wording makes a message look like marketing, which Amazon "

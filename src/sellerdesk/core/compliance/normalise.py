@@ -14,9 +14,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 
 # Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+_INVISIBLE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def fold(text: str) -> Folded:
     """Return the folded view of *text*: NFKC, lower case, invisible characters removed."""
     if text.isascii():
         return Folded(text.lower())
-    if not _INVISIBLE.search(text):
+    if not any(char in text for char in _INVISIBLE_CHARS):
         normal = unicodedata.normalize("NFKC", text).lower()
         if len(normal) == len(text):
             # Full-width forms and most compatibility characters fold one to one: no map needed.
@@ -95,9 +97,23 @@ def substitute(view: Folded, pattern: re.Pattern[str], replace: Callable[[re.Mat
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*·]{1,2}){3,}[a-z](?![a-z0-9])")
 
 
+_SPACED_TOKEN = re.compile(r"(?:[a-z][.\-_*·]{1,2}){3,}[a-z]")
+
+
+def _maybe_spaced(text: str) -> bool:
+    # Word lengths and separator counts via map() run in C: a tenth of the cost of a regex scan.
+    tokens = text.split()
+    if b"\x01\x01\x01\x01" in bytes(map(min, map(len, tokens), repeat(2))):
+        return True
+    for separator in ".-_*·":
+        if separator in text and any(count >= 3 for count in map(str.count, tokens, repeat(separator))):
+            return any(_SPACED_TOKEN.search(token) for token in tokens if token.count(separator) >= 3)
+    return False
+
+
 def join_spaced_letters(view: Folded) -> Folded:
     """Join spaced-out single letters into words (``w h a t s a p p`` -> ``whatsapp``)."""
-    if not _SPACED.search(view.text):
+    if not _maybe_spaced(view.text) or not _SPACED.search(view.text):
         return view
     return substitute(view, _SPACED, lambda m: re.sub(r"[^a-z]", "", m.group(0)))
 
@@ -116,17 +132,21 @@ IDENTIFIER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("tracking", r"(?<![+\d])\b(?!00)\d{12,34}\b"),                         # FedEx, DPD, DHL Paket, USPS
     ("tracking", r"(?i:(?:tracking|sendungs|paket|suivi|seguimiento|spedizione|tracciamento)\w*"
                  r"(?:\s*(?:number|nummer|numéro|número|numero|no\.?|id|code|#))?\s*(?:is|ist|est|es|è)?"
-                 r"\s*[:：#]?\s*)([A-Z0-9][A-Z0-9 \-]{7,30}[A-Z0-9])\b"),
-    ("tracking", r"(?:追跡番号|お問い合わせ番号|問合せ番号|伝票番号|运单号|快递单号|物流单号)\s*[:：]?\s*([0-9\-]{8,22})"),
+                 r"\s*[:：#]?\s*)([A-Z0-9][A-Z0-9 \-]{7,40}[A-Z0-9])\b"),
+    ("tracking", r"(?:追跡番号|お問い合わせ番号|問合せ番号|伝票番号|运单号|快递单号|物流单号)"
+                 r"\s*[:：]?\s*([0-9\-]{8,22})"),
     ("date", r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"),
     ("date", r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日"),
     ("time", r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),
     ("amount", r"[$€£¥￥]\s?\d[\d.,]*|\b\d[\d.,]*\s?(?:€|EUR|USD|GBP|JPY|CAD|円|元|yen|dollars?|euros?)"),
     ("postcode", r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b"),  # UK, Canada
-    ("postcode", r"〒\s?\d{3}-\d{4}|(?<![\d)] )(?<![\d)]-)(?<![\d)]\.)\b\d{3}-\d{4}\b(?!-)|\b\d{5}-\d{4}\b"),           # Japan, US ZIP+4
+    # Japan (not after a digit group: "(212) 555-0147" is a phone number), US ZIP+4
+    ("postcode", r"〒\s?\d{3}-\d{4}|(?<![\d)] )(?<![\d)]-)(?<![\d)]\.)\b\d{3}-\d{4}\b(?!-)|\b\d{5}-\d{4}\b"),
     ("model", r"\b[A-Z]{1,6}-?\d{2,8}(?:-[A-Z0-9]{1,6})*\b"),
 )
 IDENTIFIERS = re.compile("|".join(f"(?:{p})" for _, p in IDENTIFIER_PATTERNS))
+BARE_IDENTIFIER = re.compile("|".join(f"(?:{p})" for k, p in IDENTIFIER_PATTERNS if "(" not in p[:4]))
+"""The identifier patterns that need no label before them (for a quick whole-token test)."""
 _KINDS = [kind for kind, _ in IDENTIFIER_PATTERNS]
 
 

@@ -32,12 +32,17 @@ PLACEHOLDER = re.compile(
 # Bracketed words that are real text in replies, not stand-ins.
 _NOT_PLACEHOLDERS = frozenset({"[ASIN]", "[FAQ]", "[PDF]", "[USB]", "[LED]", "[SKU]", "[EU]", "[UK]", "[US]"})
 
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "placeholder": ("{", "[", "<<", "%(", "${", "___", "xxxx", "【", "〇〇", "○○", "●●", " ,"),
+}
+"""Every placeholder contains one of these (in the folded text; see :mod:`.scanner`)."""
+
 
 def find_placeholders(draft: Draft) -> Iterator[Finding]:
     """Every unfilled template variable or stand-in."""
-    text = draft.text
-    if not any(c in text for c in "{[<_Xx%$【〇○●＿,;:!"):
+    if not draft.triggered("placeholder"):
         return
+    text = draft.text
     for match in PLACEHOLDER.finditer(text):
         if match.group(0) in _NOT_PLACEHOLDERS:
             continue

@@ -24,23 +24,26 @@ REQUEST = re.compile(
     # English
     r"\b(?:leave|leaving|write|writing|post|posting|give|giving|share|sharing|submit|drop)\s+(?:us\s+|me\s+)?"
     r"(?:a|an|your|some|the)?\s*(?:\w+[\s-]){0,2}(?:reviews?|feedback|ratings?)\b"
-    r"|\b(?:appreciate|love|grateful for|welcome) (?:a|an|your|some)\s+(?:\w+\s+){0,2}(?:reviews?|feedback|ratings?)\b"
+    r"|\b(?:appreciate|love|grateful for|welcome) (?:a|an|your|some)\s+(?:\w+\s+){0,2}(?:reviews?|feedback"
+    r"|ratings?)\b"
     r"|\brate (?:us|your (?:purchase|experience|order)|the (?:product|item)|this (?:product|item))"
     r"|\breview (?:the|this|our|your) (?:product|item|purchase|order)\b"
     # German
     r"|\b(?:bewertung|rezension|feedback)\s+(?:\w+\s+){0,3}(?:hinterlassen|abgeben|schreiben|geben|verfassen)"
-    r"|\b(?:hinterlassen|schreiben|geben)\s+sie\s+(?:\w+\s+){0,3}(?:bewertung|rezension|feedback)"
+    r"|\b(?:hinterlassen|schreiben|geben)\s+sie\s+(?:[\w-]+[\s-]+){0,3}(?:bewertung|rezension|feedback)"
     r"|\b(?:bewerten sie|zu bewerten)\b"
     # French
     r"|\b(?:laisser|laissez|donner|donnez|écrire|écrivez|partager|publier|publiez)(?:-nous|-moi)?\s+(?:\w+\s+){0,2}"
-    r"(?:avis|évaluation|commentaire|note)\b|\b(?:évaluer|noter|évaluez|notez) (?:notre|le|ce|votre) (?:produit|article|achat)"
+    r"(?:avis|évaluation|commentaire|note)\b|\b(?:évaluer|noter|évaluez|notez) (?:notre|le|ce"
+    r"|votre) (?:produit|article|achat)"
     # Spanish
-    r"|\b(?:dejar|deje|déjenos|dejarnos|escribir|escriba|dar|denos|publicar|compartir)\s+(?:\w+\s+){0,2}"
+    r"|\b(?:dejar|deje|deja|dejas|déjenos|dejarnos|escribir|escriba|dar|denos|publicar|compartir)\s+(?:\w+\s+){0,2}"
     r"(?:reseña|opini[óo]n|valoraci[óo]n|comentario|calificaci[óo]n)\b"
     r"|\b(?:valorar|calificar|valore|califique) (?:nuestro|el|este|su) (?:producto|artículo|compra)"
     # Italian
-    r"|\b(?:lasciare|lasci|lasciarci|scrivere|scriva|dare|pubblicare|rilasciare)\s+(?:\w+\s+){0,2}"
-    r"(?:recensione|valutazione|feedback|opinione)\b|\b(?:valutare|recensire|valuti) (?:il|questo|il nostro) (?:prodotto|articolo)"
+    r"|\b(?:lasciare|lasci|lascia|lasciarci|scrivere|scriva|dare|pubblicare|rilasciare)\s+(?:\w+\s+){0,2}"
+    r"(?:recensione|valutazione|feedback|opinione)\b|\b(?:valutare|recensire|valuti) (?:il|questo"
+    r"|il nostro) (?:prodotto|articolo)"
     # Japanese and Chinese
     r"|(?:レビュー|評価|口コミ)(?:を|の)?(?:書|投稿|残|お願い|いただ|頂|つけ|付け|して)"
     r"|留(?:下)?(?:个|一个|条)?(?:好)?评|写(?:个|一个|条)?(?:好)?评|给(?:个|我们)?(?:好评|五星)|评价一下|(?:请|麻烦).{0,8}评价"
@@ -49,7 +52,7 @@ REQUEST = re.compile(
 VALUE = re.compile(
     r"\b(?:refund\w*|discount\w*|gifts?|free|coupons?|money|cash|vouchers?|rewards?|bonus|compensat\w*|rebate"
     r"|cashback|paypal|perks?|freebies?|samples?|in exchange)\b|[$€£]\s?\d|\d+\s?%\s?off"
-    r"|\b(?:erstattung|rückerstattung|rabatt|geschenk|gratis|kostenlos|gutschein|geld|belohnung|prämie"
+    r"|\b(?:erstattung|rückerstattung|erstatte|rabatt|geschenk|gratis|kostenlos|gutschein|geld|belohnung|prämie"
     r"|entschädigung|im austausch)\w*"
     r"|\b(?:remboursement|rembourse\w*|réduction|remise|cadeau|gratuit\w*|bon d'achat|argent|récompense|en échange)"
     r"|\b(?:reembolso|reembols\w+|descuento|regalo|gratis|gratuit\w*|cupón|dinero|recompensa|bono|vale|a cambio)"
@@ -59,7 +62,8 @@ VALUE = re.compile(
 )
 
 HAPPY = re.compile(
-    r"\b(?:if|when|only if|once) you(?:'re| are| were)? (?:\w+ )?(?:happy|satisfied|pleased|delighted|enjoy\w*|love|like)\b"
+    r"\b(?:if|when|only if|once) you(?:'re| are| were)? (?:\w+ )?(?:happy|satisfied|pleased|delighted"
+    r"|enjoy\w*|love|like)\b"
     r"|\bwenn sie (?:\w+ )?(?:zufrieden|glücklich|begeistert)|\bfalls sie (?:\w+ )?zufrieden"
     r"|\bsi vous (?:êtes|étiez) (?:\w+ )?(?:satisfait|content|ravi)"
     r"|\bsi (?:está|estás|queda) (?:\w+ )?(?:satisfech|content)"
@@ -70,7 +74,7 @@ HAPPY = re.compile(
 POSITIVE = re.compile(
     r"\b(?:positive|good|great|excellent|glowing|favou?rable|nice|5[- ]?stars?|five[- ]?stars?)\s+"
     + _NOUN + r"|\b(?:5|five) stars\b"
-    r"|\b(?:positive|gute|5-sterne|fünf-sterne)\s+(?:bewertung|rezension)|\b(?:5|fünf) sterne"
+    r"|\b(?:positive|gute|5-sterne|fünf-sterne)[\s-]+(?:bewertung|rezension)|\b(?:5|fünf) sterne"
     r"|\b(?:avis|évaluation|commentaire) (?:positif|favorable|5 étoiles)|\b5 étoiles|cinq étoiles"
     r"|\b(?:reseña|valoraci[óo]n|opini[óo]n) (?:positiva|de 5 estrellas)|\b5 estrellas|cinco estrellas"
     r"|\b(?:recensione|valutazione) (?:positiva|a 5 stelle)|\b5 stelle|cinque stelle"
@@ -91,7 +95,7 @@ _BEFORE_NEGATIVE = re.compile(
 )
 
 _CHANGE = re.compile(
-    r"\b(?:change|update|edit|revise|remove|delete|withdraw|take down|modify|amend|reconsider|improve|raise)\s+"
+    r"\b(?:chang|updat|edit|revis|remov|delet|withdraw|take down|modif|amend|reconsider|improv|rais)\w*\s+"
     r"(?:your|the|this|that|their)\s+(?:negative\s+|bad\s+|1-star\s+|one-star\s+|low\s+|poor\s+)?"
     r"(?:reviews?|feedback|ratings?)\b"
     r"|\b(?:bewertung|rezension|feedback)\s+(?:\w+\s+){0,3}(?:ändern|entfernen|löschen|zurückziehen|anpassen"
@@ -104,16 +108,36 @@ _CHANGE = re.compile(
     r"|(?:レビュー|評価)(?:を)?(?:削除|変更|修正|取り消|書き直)|(?:删除|修改|撤销|更改)(?:一下)?(?:差评|评价|评论)|追评"
 )
 
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "review": (
+        "review", "feedback", "rating", "rate ", "stars", "-star", " star ", "star review", "star rating",
+        "before you leave", "before leaving", "before writing", "before posting", "bewert", "rezension",
+        "sterne", "avis", "évalu", "evalu", "commentaire", "comentario", "étoile", "reseña",
+        "opini", "valora", "califica", "estrella", "recension", "recensire", "valut", "stelle", "レビュー",
+        "評価", "口コミ", "星", "评价", "好评", "评论", "留评", "五星", "追评", "差评", "写评", "5星"),
+}
+"""Every phrase of the family contains one of its triggers (see :mod:`.scanner`)."""
+
 
 def has_review_request(folded_text: str) -> bool:
     """True when the (folded) text asks for a review or feedback."""
     return REQUEST.search(folded_text) is not None
 
 
+def review_sentences(draft: Draft) -> list[tuple[tuple[int, int], str, bool]]:
+    """The sentences that mention reviews, each with whether it asks for one (computed once per draft)."""
+    cached = draft.memo.get("review_sentences")
+    if not isinstance(cached, list):
+        cached = [(span, sentence, REQUEST.search(sentence) is not None)
+                  for span, sentence in draft.family_sentences("review")]
+        draft.memo["review_sentences"] = cached
+    return cached
+
+
 def find_incentives(draft: Draft) -> Iterator[Finding]:
     """A value word and a review request in the same sentence."""
-    for span, sentence in draft.sentence_texts():
-        if REQUEST.search(sentence) and VALUE.search(sentence):
+    for span, sentence, request in review_sentences(draft):
+        if request and VALUE.search(sentence):
             yield draft.finding(
                 "review_incentive", BLOCK, span,
                 explanation="Offering a refund, discount, gift or anything of value in connection with a "
@@ -124,8 +148,7 @@ def find_incentives(draft: Draft) -> Iterator[Finding]:
 
 def find_manipulation(draft: Draft) -> Iterator[Finding]:
     """Steering a review: only happy buyers, positive or 5-star, contact-us-first, change or remove it."""
-    for span, sentence in draft.sentence_texts():
-        request = REQUEST.search(sentence) is not None
+    for span, sentence, request in review_sentences(draft):
         reason = None
         if _BEFORE_NEGATIVE.search(sentence):
             reason = "Asking buyers to contact you before leaving a review steers its content."

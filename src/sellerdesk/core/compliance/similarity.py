@@ -28,7 +28,8 @@ from sellerdesk.core.compliance.normalise import IDENTIFIERS
 
 _GREETING_NAME = re.compile(
     r"\b(?:dear|hi|hello|hey|hallo|liebe[rs]?|sehr geehrte[rs]?|guten tag|bonjour|cher|chère|hola|estimad[oa]"
-    r"|buenos días|gentile|caro|cara|ciao|salve)\s+(?:(?:mr|mrs|ms|herr|frau|monsieur|madame|sr|sra|sig|signor[a]?)\.?\s+)?"
+    r"|buenos días|gentile|caro|cara|ciao|salve)\s+(?:(?:mr|mrs|ms|herr|frau|monsieur|madame|sr|sra|sig"
+    r"|signor[a]?)\.?\s+)?"
     r"[^\s,!.:;]{1,30}(?:\s+[A-ZÄÖÜ][^\s,!.:;]{0,30})?",
     re.IGNORECASE,
 )
@@ -95,7 +96,8 @@ def band_keys(signature_rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
     """One 64-bit key per band and row of *signature_rows* (shape: rows x bands)."""
     bands = signature_rows[:, : BANDS * ROWS].astype(np.uint64).reshape(len(signature_rows), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        return (bands * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+        keys: npt.NDArray[np.uint64] = (bands * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+    return keys
 
 
 class NearDuplicateIndex:
