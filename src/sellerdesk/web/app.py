@@ -32,7 +32,17 @@ SESSION_COOKIE = "sellerdesk_session"
 _ERROR_TITLES = {403: "Not allowed", 404: "Not found", 429: "Too many attempts"}
 
 
-def _templates() -> Jinja2Templates:
+def file_size(size: int) -> str:
+    """A byte count for people: ``512 B``, ``1.4 KB``, ``3.2 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates, autoescaping every value (buyer text is never markup)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,  # every value is escaped unless a template says otherwise (none does)
@@ -40,6 +50,7 @@ def _templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["file_size"] = file_size
     return Jinja2Templates(env=environment)
 
 
@@ -53,7 +64,7 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
     """
     app = FastAPI(title="sellerdesk", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sellerdesk = AppState(
-        config=config, db=db, settings=settings, templates=_templates(), catalogues=load_catalogues(),
+        config=config, db=db, settings=settings, templates=make_templates(), catalogues=load_catalogues(),
         limiter=LoginLimiter(failures=settings.login_failures, window_seconds=settings.login_window_seconds))
     # Order matters: the session middleware must run inside the header middleware so that
     # every response, including redirects it makes, gets the security headers.
