@@ -106,9 +106,10 @@ def parse_relay_mail(raw: bytes, *, classify: bool = True) -> ParsedMail:
         asins, titles = find_items(body)
         return replace(
             base, kind=MailKind.AMAZON_NOTICE, notice_type=notice_type,
-            order_id=(notice.order_id if notice else None) or find_order_id(headers.subject, body),
+            order_id=(notice.order_id if notice else None)
+            or find_order_id(headers.subject, body, *content.embedded_headers),
             asins=asins, item_titles=titles, buyer_name=notice.buyer_name if notice else None,
-            marketplace=_code(amazon) or marketplace_in_text(body),
+            marketplace=_code(amazon) or marketplace_in_text("\n".join((body, *content.embedded_headers))),
             text=split.text, quoted_text=split.quoted, related_message_id=related,
         )
     # Bounces from the seller's own mail server are not Amazon's, but still say which mail failed.

@@ -31,9 +31,11 @@ _SUPERSETS = {
     "iso-2022-jp": "iso2022_jp", "csiso2022jp": "iso2022_jp",
     "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
 }
+_JIS_VIA_CP932 = "iso-2022-jp as cp932"
+_JIS_ESCAPES = {b"\x1b(B": "ascii", b"\x1b(J": "ascii", b"\x1b$B": "jis", b"\x1b$@": "jis", b"\x1b(I": "kana"}
 # What to try next when the declared codec fails on the bytes.
 _FALLBACKS = {
-    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004", "iso2022_jp_3"),
+    "iso2022_jp": (_JIS_VIA_CP932, "iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext"),
     "cp932": ("shift_jis_2004", "euc_jp"),
     "euc_jp": ("cp932",),
 }
@@ -44,6 +46,7 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=")
 _WORD_GAP = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
 _Q_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _MAX_DEPTH = 12
 _MAX_PARTS = 200
 
@@ -80,11 +83,41 @@ def _decode_declared(data: bytes, charset: str) -> tuple[str, str | None]:
             pass
     for candidate in (codec, *_FALLBACKS.get(codec, ())):
         try:
-            text = data.decode(candidate)
+            text = _jis_via_cp932(data) if candidate == _JIS_VIA_CP932 else data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
         return text, None if candidate == codec else f"declared charset {charset!r}; decoded as {candidate}"
     return _guess(data, f"bytes do not fit the declared charset {charset!r}")
+
+
+def _jis_via_cp932(data: bytes) -> str:
+    """Decode ISO-2022-JP as Windows writes it (CP50220): JIS rows with NEC and IBM extensions.
+
+    Python's codec refuses those rows (circled digits, ㈱...), so the JIS pairs are turned into
+    Shift_JIS arithmetically and decoded as cp932, which has them.
+    """
+    out = bytearray()
+    mode = "ascii"
+    i = 0
+    while i < len(data):
+        if data.startswith(b"\x1b", i):
+            mode = _JIS_ESCAPES.get(data[i:i + 3], "")
+            if not mode:  # JIS X 0212/0213 and others: leave them to the codecs that know them
+                raise UnicodeDecodeError("iso-2022-jp", data, i, i + 3, "escape sequence without a cp932 mapping")
+            i += 3
+            continue
+        byte = data[i]
+        if mode == "jis" and 0x21 <= byte <= 0x7E and i + 1 < len(data):
+            high, low = byte, data[i + 1]
+            first = (high + 1) // 2 + 0x70
+            first += 0x40 if first >= 0xA0 else 0
+            second = low + (0x1F + (low >= 0x60) if high % 2 else 0x7E)
+            out += bytes((first, second & 0xFF))
+            i += 2
+            continue
+        out.append(byte + 0x80 if mode == "kana" and 0x21 <= byte <= 0x5F else byte)
+        i += 1
+    return out.decode("cp932")
 
 
 def _guess(data: bytes, why: str) -> tuple[str, str]:
@@ -278,11 +311,27 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -
 
 
 def _payload_bytes(part: Message, content: MimeContent) -> bytes:
+    if part.get("content-transfer-encoding", "").strip().lower() == "base64":
+        return _lenient_base64(part, content)
     try:
         data = part.get_payload(decode=True)
     except (ValueError, LookupError, binascii.Error) as exc:
         content.problems.append(f"undecodable {part.get_content_type()} part: {exc}")
         return b""
-    if isinstance(data, bytes):
-        return data
-    return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _lenient_base64(part: Message, content: MimeContent) -> bytes:
+    # The stdlib hands back the undecoded text when base64 is damaged; decode what is there.
+    payload = part.get_payload()
+    raw = payload.encode("ascii", "ignore") if isinstance(payload, str) else b""
+    try:
+        return binascii.a2b_base64(raw)
+    except binascii.Error:
+        cleaned = _NOT_BASE64.sub(b"", raw)
+        cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
+        content.problems.append(f"damaged base64 in a {part.get_content_type()} part; decoded what was readable")
+        try:
+            return binascii.a2b_base64(cleaned)
+        except binascii.Error:
+            return b""

@@ -26,7 +26,7 @@ ORDER_ID = re.compile(r"(?<![\d-])(\d{3}-\d{7}-\d{7})(?![\d-])")
 COMM_MGR_TOK = re.compile(r"\[?commMgrTok:\s*([A-Za-z0-9._\-]+)\]?")
 _ASIN = re.compile(r"ASIN\s*[:：]\s*([A-Z0-9]{10})\b")
 _ITEM_PREFIX = re.compile(r"^[ \t]*(?:\d+[ \t]*(?:x|×|of|/)[ \t]+|\d+\.[ \t]+)?")
-_AMAZON_HOST = re.compile(r"\b(?:sellercentral|www)\.(amazon\.[a-z]{2,3}(?:\.[a-z]{2})?)\b")
+_AMAZON_HOST = re.compile(r"(?:\b(?:sellercentral|www)|@marketplace)\.(amazon\.[a-z]{2,3}(?:\.[a-z]{2})?)\b")
 
 
 def _alternation(strings: set[str]) -> str:
@@ -241,7 +241,7 @@ def find_comm_mgr_tok(*texts: str) -> str | None:
 
 
 def marketplace_in_text(text: str) -> str | None:
-    """The marketplace of the first Amazon host named in *text* (``sellercentral.amazon.de`` → DE)."""
+    """The marketplace of the first Amazon host or relay address in *text* (``sellercentral.amazon.de`` → DE)."""
     for domain in _AMAZON_HOST.findall(text):
         marketplace = by_domain(domain)
         if marketplace is not None:
