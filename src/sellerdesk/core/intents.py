@@ -1,12 +1,31 @@
 """Buyer-message intents (contracts §1): one primary label, a confidence, secondary labels.
 
-Pure: the text comes in, an :class:`IntentResult` goes out.
+Two halves, mixed into one score per intent:
+
+* **Phrase rules** (``intent_rules/<language>.py``): weighted regular expressions written per
+  language. They are precise and explain themselves, and they cover phrasings the training
+  corpus never showed.
+* **A Naive Bayes model** over word and character n-grams (:mod:`sellerdesk.core.intent_model`),
+  trained on the phrase-bank corpus. It catches what no rule names and breaks ties between rules.
+
+``score(intent) = model_log_score / temperature + RULE_WEIGHT * rule_score``, then a softmax gives
+the confidence. A message no rule matched and the model is unsure about is flagged
+``low_confidence``, as is any result under :data:`LOW_CONFIDENCE`: such messages need a person.
+
+Pure: the text comes in, an :class:`IntentResult` goes out; the language is detected when not given.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+
+from sellerdesk.core.intent_model import features, normalise, shipped_model
+from sellerdesk.core.intent_rules import de, en, es, fr, it, ja
+from sellerdesk.core.language import detect_language
 
 INTENTS: tuple[str, ...] = (
     "order_status", "tracking_request", "not_received", "cancel_order", "change_order",
@@ -16,8 +35,27 @@ INTENTS: tuple[str, ...] = (
 )
 """The 19 intent labels of contracts §1, in the contract's order."""
 
+RULE_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "ja")
+"""Languages with phrase rules; other languages rely on the model and every language's rules."""
+
 LOW_CONFIDENCE = 0.5
 """Below this confidence a result is flagged ``low_confidence``: a person should look."""
+
+SECONDARY_SHARE = 0.12
+"""An intent with at least this share of the probability is listed as a secondary intent."""
+
+RULE_WEIGHT = 3.0
+TEMPERATURE = 20.0
+# Amazon's subject lines ("Return policy inquiry from Amazon customer ...") are weaker evidence
+# than the buyer's own words.
+SUBJECT_WEIGHT = 0.5
+# A thank-you followed by a question or a problem is not a closing.
+QUESTION_PENALTY = 1.5
+OPEN_QUESTION_BONUS = 0.5
+
+_RULE_TABLES = {"en": en.RULES, "de": de.RULES, "fr": fr.RULES, "es": es.RULES, "it": it.RULES, "ja": ja.RULES}
+_INDEX = {name: i for i, name in enumerate(INTENTS)}
+_QUESTION = re.compile(r"\?|？|\b(can|could|would|will|how|when|where|why|what|do|does|is|are)\b.{3,}")
 
 
 @dataclass(frozen=True)
@@ -35,33 +73,191 @@ class IntentResult:
     low_confidence: bool = False
 
 
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "tracking_request": ("tracking number", "tracking link", "sendungsnummer", "numéro de suivi",
-                         "número de seguimiento", "numero di tracciamento", "追跡番号"),
-    "not_received": ("never arrived", "not received", "nicht erhalten", "pas reçu", "no he recibido",
-                     "non ho ricevuto", "届いていません"),
-    "order_status": ("where is my order", "when will", "wo ist meine", "où est ma commande",
-                     "dónde está mi pedido", "dov'è il mio ordine", "いつ届き"),
-    "cancel_order": ("cancel", "stornieren", "annuler", "cancelar", "annullare", "キャンセル"),
-    "change_order": ("change the address", "adresse ändern", "changer l'adresse", "cambiar la dirección",
-                     "cambiare l'indirizzo", "住所を変更"),
-    "return_refund": ("refund", "return", "rückerstattung", "zurücksenden", "rembourse", "retour",
-                      "reembolso", "devolver", "rimborso", "reso", "返品", "返金"),
-    "exchange": ("exchange", "swap", "umtauschen", "échanger", "cambiar por", "sostituire", "交換"),
-    "damaged_defective": ("broken", "damaged", "defective", "kaputt", "defekt", "cassé", "roto",
-                          "rotto", "壊れ", "故障"),
-    "missing_parts": ("missing", "fehlt", "manque", "falta", "manca", "入っていません"),
-    "wrong_item": ("wrong item", "falschen artikel", "mauvais article", "artículo equivocado",
-                   "articolo sbagliato", "違う商品"),
-    "product_question": ("compatible", "does it fit", "passt", "compatible avec", "compatibile", "対応"),
-    "usage_help": ("how do i", "wie kann ich", "comment", "cómo", "come si", "使い方"),
-    "invoice_request": ("invoice", "rechnung", "facture", "factura", "fattura", "領収書", "請求書"),
-    "shipping_options": ("express", "ship to", "versand nach", "livrer", "envío a", "spedire", "配送"),
-    "payment_issue": ("charged twice", "payment", "zahlung", "paiement", "pago", "pagamento", "支払い"),
-    "complaint": ("unacceptable", "inakzeptabel", "inacceptable", "inaceptable", "inaccettabile", "ひどい"),
-    "feedback_review": ("review", "feedback", "bewertung", "avis", "reseña", "recensione", "レビュー"),
-    "thanks_closing": ("thank", "danke", "merci", "gracias", "grazie", "ありがとう"),
-}
+_SPECIAL = frozenset("\\()[]{}.*+?|^$")
+_QUANTIFIERS = frozenset("?*{")
+
+
+def _structure(text: str) -> Iterator[tuple[int, str, int]]:
+    """Yield ``(position, character, depth)`` for the characters of a regular expression that are
+    neither escaped nor inside a ``[...]`` class; *depth* counts the groups open before it."""
+    depth, position, in_class = 0, 0, False
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        else:
+            yield position, char, depth
+            depth += (char == "(") - (char == ")")
+        position += 1
+
+
+def _split_top(text: str) -> list[str] | None:
+    """Split a regular expression at its top-level ``|``; None when its groups do not balance."""
+    parts, start, balance = [], 0, 0
+    for position, char, depth in _structure(text):
+        if char == ")" and depth == 0:
+            return None
+        if char == "|" and depth == 0:
+            parts.append(text[start:position])
+            start = position + 1
+        balance = depth + (char == "(") - (char == ")")
+    parts.append(text[start:])
+    return parts if balance == 0 else None
+
+
+def _group_end(text: str) -> int | None:
+    """Return the index of the ``)`` closing the group that opens *text*, or None."""
+    for position, char, depth in _structure(text):
+        if char == ")" and depth == 1:
+            return position
+    return None
+
+
+def _literal_run(text: str) -> str:
+    """Return the literal characters every match of *text* starts with."""
+    run = []
+    for position, char in enumerate(text):
+        if char in _SPECIAL:
+            break
+        if position + 1 < len(text) and text[position + 1] in _QUANTIFIERS:
+            break  # this character is optional or repeated from zero
+        run.append(char)
+    return "".join(run)
+
+
+def _selective(run: str) -> bool:
+    # One Latin letter occurs in every message; one kanji or kana is already a rare event.
+    return len(run) >= 2 or (len(run) == 1 and not run.isascii())
+
+
+def _alternative_anchors(alternative: str) -> list[str] | None:
+    for prefix in ("\\b", "^\\W*", "^"):
+        alternative = alternative.removeprefix(prefix)
+    if not alternative.startswith("("):
+        run = _literal_run(alternative)
+        return [run] if _selective(run) else None
+    end = _group_end(alternative)
+    if end is None or alternative[end + 1:end + 2] in ("?", "*", "{"):
+        return None
+    inner = alternative[1:end]
+    if inner.startswith("?:"):
+        inner = inner[2:]
+    elif inner.startswith("?"):
+        return None  # a look-around or a flag group
+    branches = _split_top(inner)
+    if branches is None:
+        return None
+    runs = [_literal_run(branch) for branch in branches]
+    return runs if all(_selective(run) for run in runs) else None
+
+
+def anchors(pattern: str) -> tuple[str, ...] | None:
+    """Return literals one of which occurs in every text *pattern* matches, or None if unknown.
+
+    Python's ``re`` scans fast for a pattern that starts with a literal but slowly for one that
+    starts with ``\\b`` or an alternation, which most rules do. Checking these literals with
+    ``in`` first skips the regular expression for most rules on any message.
+    """
+    alternatives = _split_top(pattern)
+    if alternatives is None:
+        return None
+    found: list[str] = []
+    for alternative in alternatives:
+        runs = _alternative_anchors(alternative)
+        if runs is None:
+            return None
+        found.extend(runs)
+    return tuple(found)
+
+
+@cache
+def _compiled(language: str) -> tuple[tuple[int, re.Pattern[str], float, tuple[str, ...] | None], ...]:
+    """Return the rules of *language* (all languages' rules for one without its own)."""
+    tables = [_RULE_TABLES[language]] if language in _RULE_TABLES else list(_RULE_TABLES.values())
+    return tuple(
+        (_INDEX[intent], re.compile(pattern), weight, anchors(pattern))
+        for table in tables
+        for intent, rules in table.items()
+        for pattern, weight in rules
+    )
+
+
+def rule_scores(normalised: str, *, language: str) -> list[float]:
+    """Return, per intent of :data:`INTENTS`, the summed weights of the rules that match."""
+    totals = [0.0] * len(INTENTS)
+    for index, pattern, weight, literals in _compiled(language):
+        if literals is not None and not any(literal in normalised for literal in literals):
+            continue
+        if pattern.search(normalised):
+            totals[index] += weight
+    return totals
+
+
+def _softmax(values: list[float]) -> list[float]:
+    top = max(values)
+    exps = [math.exp(v - top) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the two halves say about one message, before mixing (for tuning and explanations)."""
+
+    rules: tuple[float, ...]  # per intent: summed weights of matching rules (thanks penalty applied)
+    model: tuple[float, ...]  # per intent: the model's log-score (zeros without a model)
+    known_features: int  # how many of the message's features the model knew
+    empty: bool  # no words at all
+
+
+def gather_evidence(text: str, subject: str | None = None, *, language: str) -> Evidence:
+    """Run the rules of *language* and the shipped model over a message."""
+    body = normalise(text)
+    rules = rule_scores(body, language=language)
+    if subject:
+        for index, value in enumerate(rule_scores(normalise(subject), language=language)):
+            rules[index] += SUBJECT_WEIGHT * value
+    thanks = _INDEX["thanks_closing"]
+    if rules[thanks] and _QUESTION.search(body) and max(v for i, v in enumerate(rules) if i != thanks) > 0:
+        rules[thanks] -= QUESTION_PENALTY
+    if not any(rules) and ("?" in body or "？" in body):
+        # A question no rule recognises is most often about the product itself.
+        rules[_INDEX["product_question"]] += OPEN_QUESTION_BONUS
+    model = shipped_model()
+    known = 0
+    model_scores = [0.0] * len(INTENTS)
+    if model is not None:
+        found = features(body)
+        if subject:
+            found |= features(normalise(subject))
+        model_scores, known = model.scores(found)
+    return Evidence(tuple(rules), tuple(model_scores), known, not body.strip())
+
+
+def mix(evidence: Evidence, *, rule_weight: float = RULE_WEIGHT, temperature: float = TEMPERATURE,
+        use_model: bool = True) -> IntentResult:
+    """Turn the evidence into an :class:`IntentResult` (the weights are parameters for tuning)."""
+    rules = evidence.rules
+    if evidence.empty or (evidence.known_features == 0 and not any(rules)):
+        return IntentResult("other", 0.0, (), True)
+    model_part = evidence.model if use_model else (0.0,) * len(INTENTS)
+    logits = [m / temperature + rule_weight * r for m, r in zip(model_part, rules, strict=True)]
+    probabilities = _softmax(logits)
+    ranked = sorted(range(len(INTENTS)), key=lambda i: -probabilities[i])
+    best = ranked[0]
+    thanks = _INDEX["thanks_closing"]
+    secondary = tuple(
+        INTENTS[i] for i in ranked[1:4]
+        if probabilities[i] >= SECONDARY_SHARE or (rules[i] >= 1.5 and i != thanks)
+    )
+    confidence = round(probabilities[best], 3)
+    unsure = confidence < LOW_CONFIDENCE or max(rules) <= 0
+    return IntentResult(INTENTS[best], confidence, secondary, unsure)
 
 
 def classify(text: str, subject: str | None = None, *, language: str | None = None) -> IntentResult:
@@ -70,21 +266,11 @@ def classify(text: str, subject: str | None = None, *, language: str | None = No
     Args:
         text: the buyer's words.
         subject: the mail's subject line, if any (Amazon's subjects hint at the topic).
-        language: the ISO 639-1 code of the text, if already known.
+        language: the ISO 639-1 code of the text, if already known; detected otherwise.
 
     Returns:
         The primary intent with its confidence, further intents, and a low-confidence flag.
     """
-    del language  # the first version matches every language's phrases
-    haystack = f"{subject or ''}\n{text}".lower()
-    scores: dict[str, int] = {}
-    for intent, phrases in _KEYWORDS.items():
-        hits = sum(1 for phrase in phrases if re.search(re.escape(phrase), haystack))
-        if hits:
-            scores[intent] = hits
-    if not scores:
-        return IntentResult("other", 0.3, (), True)
-    ranked = sorted(scores, key=lambda name: (-scores[name], INTENTS.index(name)))
-    total = sum(scores.values())
-    confidence = scores[ranked[0]] / total
-    return IntentResult(ranked[0], round(confidence, 3), tuple(ranked[1:3]), confidence < LOW_CONFIDENCE)
+    if language is None:
+        language = detect_language(text) or "en"
+    return mix(gather_evidence(text, subject, language=language))

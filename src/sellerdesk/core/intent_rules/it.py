@@ -1,0 +1,150 @@
+"""Italian intent phrases: ``(regular expression, weight)`` per intent.
+
+Patterns see the normalised text: lower case, accents removed ("perche" for "perché"), and the
+apostrophe kept ("l'ordine").
+"""
+
+from __future__ import annotations
+
+RULES: dict[str, tuple[tuple[str, float], ...]] = {
+    "order_status": (
+        (r"\bquando\b.{0,50}\b(arriv\w*|ricev\w*|spedi\w*|consegn\w*|parti\w*|partira)", 1.5),
+        (r"\b(non (e )?ancora|ancora non) (stato )?(spedit\w*|partit\w*|arrivat\w*)\b|\bnon ancora spedito\b", 1.2),
+        (r"\b(gia|e) (stato )?(spedit\w*|partit\w*)\b", 1.2),
+        (r"\b(stato|novita|aggiornament\w*) (del|sul|dell'|sull') ?(mio )?ordine\b|\bnovita\b", 1.2),
+        (r"\bdov'e (il mio|l') ?(ordine|pacco)\b", 1.2),
+        (r"\bdata (di consegna )?prevista\b|\bdata di consegna\b", 1.0),
+        (r"\bin (lavorazione|viaggio|arrivo)\b|\be fermo\b", 0.8),
+        (r"\bquanto (manca|ci vuole|tempo)\b|\bci mette cosi tanto\b", 1.0),
+        (r"\b(ritard\w*|slitta\w*)\b", 0.6),
+        (r"\bconferma di spedizione\b", 0.8),
+    ),
+    "tracking_request": (
+        (r"\b(numero|codice|link) (di )?(tracciamento|tracking|spedizione)\b|\blink per seguire\b", 2.0),
+        (r"\b(tracking|tracciamento|tracciare|seguire (il mio|il) pacco)\b", 1.2),
+        (r"\bquale corriere\b|\bcon quale corriere\b", 1.0),
+    ),
+    "not_received": (
+        (r"\b(risulta|dice|segna|indica|c'e scritto)\w* (come )?['\"]?consegnat\w*\b", 1.5),
+        (r"\b(mai|non) (mi )?(e )?(arrivat\w*|ricevut\w*|giunt\w*)\b|\bnon l'ho (mai )?ricevut\w*\b|\bnon ho ricevuto\b|\bnon ho ancora ricevuto\b", 1.5),
+        (r"\b(pers[oa]|smarrit\w*)\b", 2.0),
+        (r"\bindirizzo sbagliato\b|\baltro indirizzo\b", 1.0),
+        (r"\bnon si muove\b|\be fermo da\b", 1.0),
+        (r"\b(vicini?|cassetta|portiere|portineria)\b|\bnon c'e (niente|nulla)\b|\bnon si e mai visto\b", 0.8),
+        (r"\bnon e la mia porta\b|\bnessun pacco\b|\bnessuna scatola\b|\bsparito\b", 1.5),
+    ),
+    "cancel_order": (
+        (r"\bannull\w*\b|\bcancell\w*\b", 2.0),
+        (r"\bper (errore|sbaglio)\b|\bdue volte\b|\bordine doppio\b", 0.8),
+        (r"\bfermate la spedizione\b", 1.0),
+    ),
+    "change_order": (
+        (r"\b(cambiare|modificare|correggere|aggiornare|aggiornate|correggete|cambiate)\b.{0,30}\b(indirizzo|cap|numero civico|quantita)\b", 2.0),
+        (r"\b(indirizzo|cap)\b.{0,30}\b(cambiare|modificare|correggere)\b", 2.0),
+        (r"\bho sbagliato\b.{0,30}\b(indirizzo|numero civico|cap|interno)\b", 1.5),
+        (r"\b(cambiare|modificare|cambiate|modificate)\b.{0,40}\b(il mio ordine|l'ordine|ordine|taglia|colore|quantita)\b.{0,50}\b(prima|non e ancora partito)", 1.5),
+        (r"\baggiungere un altro\b|\bindirizzo del lavoro\b", 1.0),
+    ),
+    "return_refund": (
+        (r"\brimbors\w*\b", 1.5),
+        (r"\b(restituire|restituirlo|restituirla|reso|resi|rendere|rispedit\w*|rimandarlo|rimandare|rispedire)\b", 1.5),
+        (r"\b(i miei soldi|rivoglio)\b", 1.0),
+        (r"\betichetta (di|per il) reso\b|\bpolitica (sui|di) resi\b", 1.0),
+    ),
+    "exchange": (
+        (r"\b(cambiarlo|cambiarla|cambio|cambiate|cambiarli|sostituire|sostituirlo|sostituite|sostituirla)\b.{0,30}\b(con|taglia|colore|modello)\b", 2.0),
+        (r"\bin cambio\b|\buna taglia in piu\b|\bpreferisco il cambio\b|\bfare un cambio\b", 1.5),
+        (r"\bal suo posto\b|\bal posto di questo\b", 1.2),
+    ),
+    "damaged_defective": (
+        (r"\b(rott\w*|crepat\w*|incrinat\w*|danneggiat\w*|difettos\w*|graffiat\w*|ammaccat\w*|schiacciat\w*|frantumi|guast\w*|scucit\w*)\b", 2.0),
+        (r"\b(non|smesso di) (funziona\w*|si accende|si carica|carica|emette)\b|\bnon si accende\b", 2.0),
+        (r"\brumore strano\b|\bnon tiene la carica\b|\bi tasti non rispondono\b", 1.5),
+        (r"\b(cerniera|cuciture)\b.{0,30}\b(rott|scucit)\w*", 1.0),
+        (r"\be morto\b|\bmorto\b", 1.0),
+        (r"\b(perso liquido|perde|sfarfalla|bruciato|staccat\w*|surriscalda)\b", 1.5),
+    ),
+    "missing_parts": (
+        (r"\bmanca\w*\b|\bmancante\w*\b", 1.5),
+        (r"\bnon (c'era|c'erano|era|erano)\b.{0,30}\b(nella (confezione|scatola)|nel pacco|inclus\w*)\b", 1.5),
+        (r"\bsolo (\d+|uno|una|due|tre)\b|\bce n'erano solo\b|\bun solo articolo\b", 1.2),
+        (r"\bsenza (il|la|i|le|cavo) ?(cavo|caricabatterie|manuale|viti|coperchio|telecomando)?\b|\barrivato senza\b", 1.2),
+        (r"\bne (il|la)\b.{1,30}\bne\b", 1.0),
+        (r"\bsolo (\d+|uno|una) dei\b|\b\d+ dei \d+\b", 1.5),
+        (r"\bnon c'erano ne\b", 1.5),
+        (r"\bma non (il|la|l'|i|le)\b", 0.8),
+    ),
+    "wrong_item": (
+        (r"\b(articolo|prodotto|colore|taglia|modello|numero) sbagliat\w*\b", 2.0),
+        (r"\b(non e|questo non e) (quello che|il prodotto che|l'articolo che) ho ordinato\b", 2.0),
+        (r"\bho ordinato\b.{1,40}\b(e|ma) (mi e arrivato|mi hanno|ho ricevuto|mi avete)\b", 1.5),
+        (r"\b(completamente|totalmente) divers\w*\b|\baltra marca\b|\bqualcun altro\b|\bricevuto altro\b", 1.5),
+        (r"\bnon corrisponde\b", 1.2),
+        (r"\binvece di (un|una|uno)\b", 1.0),
+    ),
+    "product_question": (
+        (r"\b(compatibile|impermeabile|idrorepellente|lavastoviglie|senza bpa|vera pelle|va bene per)\b", 1.5),
+        (r"\b(che|quale|quali) (taglia|materiale|misure|dimensioni|voltaggio)\b|\bdi che materiale\b|\bquali sono le (misure|dimensioni)\b", 1.5),
+        (r"\b(misure|dimensioni|peso|pesa|materiale|garanzia|\d+ ?v)\b", 0.8),
+        (r"\bveste (piccolo|grande|regolare)\b", 1.5),
+        (r"\bprima di ordinare\b|\bbatterie sono incluse\b|\bentra in\b", 1.0),
+        (r"\bha (lo|il|un|una) (spegnimento|timer|funzione)\b|\bquanti watt\b|\bquanto dura la batteria\b", 1.5),
+        (r"\b(regolabile|spegnimento automatico|timer|in altri colori|ultima versione|rumoroso)\b", 1.0),
+    ),
+    "usage_help": (
+        (r"\bcome (si |lo |la |posso |devo |faccio a )?(configur|colleg|install|pul|lav|mont|us|resett|aggiorn|conserv|caric|impost|accoppi)\w*", 2.0),
+        (r"\bnon riesco\b", 1.0),
+        (r"\b(istruzioni|manuale|video|firmware)\b", 0.5),
+        (r"\bprima del primo utilizzo\b", 1.5),
+        (r"\b(che|quale) (temperatura|impostazione|modalita|tasto)\b", 1.5),
+        (r"\bdove (trovo|e)\b.{0,20}\bcodice\b", 1.2),
+        (r"\b(consigli|prima (configurazione|messa in funzione))\b", 1.2),
+    ),
+    "invoice_request": (
+        (r"\bfattur\w*\b", 2.0),
+        (r"\b(ricevuta|scontrino)\b", 1.2),
+        (r"\b(iva|p\.? ?iva|partita iva)\b", 1.0),
+    ),
+    "shipping_options": (
+        (r"\b(spedite|consegnate|fate spedizioni)\b.{0,10}\b(in|a|al)\b|\bspedizioni? (in|a|verso)\b", 1.5),
+        (r"\b(espress\w*|spedizione (veloce|rapida)|piu (veloce|in fretta)|24 ore|giorno dopo)\b", 1.5),
+        (r"\b(internazional\w*|all'estero)\b", 1.2),
+        (r"\bmetodi di spedizione\b|\bconsegnare di sabato\b", 1.5),
+        (r"\b(punto di ritiro|locker)\b", 0.8),
+        (r"\bconsegnare (a|in)\b|\bin 24 ore\b|\bscegliere il giorno\b", 1.2),
+    ),
+    "payment_issue": (
+        (r"\baddebitat\w* (due volte|2 volte|di piu)\b|\baddebito doppio\b|\bpagare troppo\b", 2.0),
+        (r"\bpagamento\b.{0,30}\b(rifiutat\w*|fallit\w*)\b|\brifiutat\w*\b", 1.2),
+        (r"\b(addebit\w*|prelevat\w*)\b", 1.0),
+        (r"\bpagato piu\b", 1.2),
+        (r"\bcodice sconto\b.{0,30}\bnon\b", 1.0),
+        (r"\bdove sono i miei soldi\b", 0.5),
+        (r"\baddebiti in sospeso\b|\bimporto (e )?bloccato\b|\baddebito ma nessun ordine\b", 1.5),
+    ),
+    "complaint": (
+        (r"\b(inaccettabile|vergogn\w*|pessim\w*|orribile|disastro|scandalos\w*|peggior\w*)\b", 1.2),
+        (r"\b(molto|davvero) (deluso|delusa|scontent\w*|arrabbiat\w*)\b|\bsono stufo\b|\bper niente soddisfatt\w*\b|\bdelus[oa]\b", 1.2),
+        (r"\bmai piu\b", 1.0),
+        (r"\bnessuno risponde\b|\bnessuna risposta\b", 1.0),
+        (r"\bscadente\b", 0.6),
+    ),
+    "feedback_review": (
+        (r"\b(recensione|recensioni|valutazione|feedback|commento)\b", 1.5),
+        (r"\b(\d|una|due|tre|quattro|cinque) stell\w*\b", 1.5),
+    ),
+    "thanks_closing": (
+        (r"\b(grazie|ringrazio)\b", 1.0),
+        (r"\b(risolto|tutto (ok|a posto|perfetto|bene)|ricevuto|va bene cosi|perfetto)\b", 1.0),
+        (r"^\W*(ok|va bene|ottimo|perfetto|d'accordo)\W", 0.5),
+    ),
+    "other": (
+        (r"\b(all'ingrosso|grossista|distributore|collaborazione|seo|assumendo|candidarmi|lavoro)\b", 1.5),
+        (r"\bnewsletter\b|\bcancellatemi\b|\bdisiscri\w*\b", 2.0),
+        (r"\b(password|prime|account amazon|accedere)\b", 0.8),
+        (r"\b(bot|persona vera)\b|\bclicca qui\b|\bhai vinto\b|\bmessaggio di prova\b|\bnegozio fisico\b", 1.5),
+        (r"\binoltrate\b|\bpassate questo\b", 1.5),
+        (r"\b(marketing|catalogo|ufficio|responsabile|dirige)\b", 0.8),
+        (r"\b(smettete|smettetela) di\b", 2.0),
+    ),
+}
