@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "sellerdesk.cli.parse_commands",
     "sellerdesk.cli.ingest_commands",
     "sellerdesk.cli.outbox_commands",
+    "sellerdesk.cli.classify_commands",
 )
 
 

@@ -212,7 +212,7 @@ class Evidence:
     rules: tuple[float, ...]  # per intent: summed weights of matching rules (thanks penalty applied)
     model: tuple[float, ...]  # per intent: the model's log-score (zeros without a model)
     known_features: int  # how many of the message's features the model knew
-    empty: bool  # no words at all
+    empty: bool  # no letters at all
 
 
 def gather_evidence(text: str, subject: str | None = None, *, language: str) -> Evidence:
@@ -236,7 +236,8 @@ def gather_evidence(text: str, subject: str | None = None, *, language: str) -> 
         if subject:
             found |= features(normalise(subject))
         model_scores, known = model.scores(found)
-    return Evidence(tuple(rules), tuple(model_scores), known, not body.strip())
+    # Digits and punctuation alone ("123", "??") say nothing about an intent.
+    return Evidence(tuple(rules), tuple(model_scores), known, not any(char.isalpha() for char in body))
 
 
 def mix(evidence: Evidence, *, rule_weight: float = RULE_WEIGHT, temperature: float = TEMPERATURE,
