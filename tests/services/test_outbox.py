@@ -7,9 +7,6 @@ for a person to confirm — never lost, never sent twice — whatever the server
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
-import textwrap
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -36,6 +33,7 @@ from sellerdesk.services.outbox import (
     recover_stuck,
 )
 from sellerdesk.services.storing import store_mail
+from tests.outbox_worker import crash_after_claim
 from tests.smtp_server import Fault, SmtpSink, running_sink
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -239,42 +237,10 @@ def test_mixed_faults_lose_no_reply_and_send_none_twice(db: Database, sink: Smtp
 
 # -- crashes and concurrency -----------------------------------------------------------------------------
 
-CHILD = textwrap.dedent("""
-    import random, sys, threading
-    from datetime import datetime
-    from sellerdesk.config import Config, MailboxConfig, StoreConfig
-    from sellerdesk.services.database import open_database
-    from sellerdesk.services.outbox import deliver_due
-
-    class Hang:
-        def send(self, message):
-            print("claimed", flush=True)
-            threading.Event().wait()  # killed here: after the claim, before any SMTP answer
-        def close(self):
-            pass
-
-    url, now, host, port = sys.argv[1], datetime.fromisoformat(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    mailbox = MailboxConfig(store="acme-us", imap_host="127.0.0.1", imap_username="support@acme.example",
-                            imap_password_env="UNUSED", smtp_host=host, smtp_port=port, smtp_security="none",
-                            from_address="support@acme.example")
-    config = Config(stores=(StoreConfig("acme-us", ("US",)),), mailboxes=(mailbox,))
-    deliver_due(open_database(url), config, sender_factory=lambda _m: Hang(), now=now, rng=random.Random(1))
-""")
-
-
 def test_a_worker_killed_between_claim_and_send_leaves_unknown_never_a_resend(
-        db: Database, database_url: str, sink: SmtpSink, tmp_path: Path) -> None:
+        db: Database, database_url: str, sink: SmtpSink) -> None:
     queue(db, buyer_thread(db, sink))
-    script = tmp_path / "worker.py"
-    script.write_text(CHILD)
-    command = [sys.executable, str(script), database_url, T0.isoformat(), sink.host, str(sink.port)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
-        try:
-            assert child.stdout is not None
-            line = child.stdout.readline()
-        finally:
-            child.kill()  # SIGKILL: no clean-up code of the worker runs
-        assert line.strip() == "claimed", child.stderr.read() if child.stderr else ""
+    crash_after_claim(database_url, T0, STORE.name)
     [delivery] = deliveries(db)
     assert delivery.state == "sending"
     assert send(db, sink, T0 + timedelta(minutes=1)) == []  # a claimed delivery is nobody else's

@@ -102,7 +102,9 @@ class DeliveryQueries:
             result = self.session.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id, Delivery.state.in_(list(expected)), *extra_where)
-                .values(state=state, updated_at=now, **values))
+                .values(state=state, updated_at=now, **values)
+                # "fetch" refreshes rows already loaded in the session (a web page may hold them).
+                .execution_options(synchronize_session="fetch"))
             assert isinstance(result, CursorResult)
             changed = result.rowcount == 1
         if changed:
@@ -189,6 +191,7 @@ class DeliveryQueries:
 
     def _mirror(self, delivery_id: int, state: str) -> None:
         # The outgoing message carries the same state, so exports and thread views show it.
+        owner = select(Delivery.message_id).where(Delivery.id == delivery_id).scalar_subquery()
         with _translated("state change"):
-            message_id = self.session.scalar(select(Delivery.message_id).where(Delivery.id == delivery_id))
-            self.session.execute(update(Message).where(Message.id == message_id).values(state=state))
+            self.session.execute(update(Message).where(Message.id == owner).values(state=state)
+                                 .execution_options(synchronize_session="fetch"))
