@@ -17,8 +17,8 @@ from sellerdesk.core.relay_formats import (
     ORIGINAL_MESSAGE_MARKERS,
     RELAY_FORMATS,
     REPLY_PREFIXES,
-    LanguageStrings,
 )
+from sellerdesk.core.relay_languages import LanguageStrings
 
 _T = TypeVar("_T")
 

@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 from sellerdesk.core.mail import MailAttachment, NoticeType
 from sellerdesk.core.marketplaces import MARKETPLACES
-from sellerdesk.core.relay_formats import RELAY_FORMATS, LanguageStrings, RelayFormat
+from sellerdesk.core.relay_formats import RELAY_FORMATS, RelayFormat
+from sellerdesk.core.relay_languages import LanguageStrings
 
 Style = Literal["multipart", "plain", "html"]
 """Body shapes: text and HTML alternatives, text only, or HTML only."""
