@@ -1,0 +1,50 @@
+"""Fixtures of the SP-API tests: an emulator on a loopback port and a client pointed at it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from sellerdesk.adapters.spapi import LwaCredentials, ManualClock, SpApiClient
+from sellerdesk.adapters.spapi.emulator import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_REFRESH_TOKEN,
+    EmulatorServer,
+    EmulatorState,
+)
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+DEMO_CREDENTIALS = LwaCredentials(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
+                                  refresh_token=DEMO_REFRESH_TOKEN)
+
+
+def make_client(server: EmulatorServer, *, clock: ManualClock | None = None,
+                credentials: LwaCredentials = DEMO_CREDENTIALS, store: str = "acme-us",
+                max_retries: int = 6) -> SpApiClient:
+    """A client of *server* whose waits run on a manual clock (no test ever really sleeps)."""
+    return SpApiClient(store=store, region="NA", credentials=credentials, endpoint=server.url,
+                       clock=clock or ManualClock(), rng=random.Random(1), max_retries=max_retries)
+
+
+@pytest.fixture
+def state() -> EmulatorState:
+    """Emulator state at a fixed now, marketplaces US and DE, throttling off (tests of it turn it on)."""
+    return EmulatorState(marketplaces=("US", "DE"), now=lambda: NOW, throttle=False)
+
+
+@pytest.fixture
+def server(state: EmulatorState) -> Iterator[EmulatorServer]:
+    """The emulator serving *state* on a free loopback port."""
+    with EmulatorServer(state) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: EmulatorServer) -> Iterator[SpApiClient]:
+    """A client of the emulator with the demo account."""
+    with make_client(server) as made:
+        yield made
