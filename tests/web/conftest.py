@@ -68,10 +68,11 @@ def seed(db: Database) -> None:
         users.add_user(store, name="vera", password=PASSWORD, role="viewer", now=T0)
 
 
-def make_client(db: Database, *, base_url: str = "http://testserver", **settings: object) -> TestClient:
+def make_client(db: Database, *, base_url: str = "http://testserver", config: Config | None = None,
+                **settings: object) -> TestClient:
     """A test client of a fresh app over *db* (plain HTTP unless *base_url* says https)."""
     options: dict[str, object] = {"secret_key": SECRET, "secure_cookies": base_url.startswith("https"), **settings}
-    app = create_app(Config(), db, settings=WebSettings(**options))  # type: ignore[arg-type]
+    app = create_app(config or Config(), db, settings=WebSettings(**options))  # type: ignore[arg-type]
     return TestClient(app, base_url=base_url)
 
 

@@ -21,7 +21,7 @@ from sellerdesk import __version__
 from sellerdesk.config import Config
 from sellerdesk.errors import NotFoundError, StoreError
 from sellerdesk.services.database import Database
-from sellerdesk.web import auth, inbox
+from sellerdesk.web import auth, composer, inbox
 from sellerdesk.web.context import AppState, LoginRequired, render
 from sellerdesk.web.i18n import load_catalogues
 from sellerdesk.web.security import LoginLimiter, SecurityHeadersMiddleware
@@ -74,6 +74,7 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
     app.include_router(inbox.router)
+    app.include_router(composer.router)
     _add_error_pages(app)
     return app
 

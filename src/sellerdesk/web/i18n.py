@@ -61,6 +61,7 @@ def _(message: str) -> str:
 DYNAMIC_MESSAGES = (
     _("admin"), _("agent"), _("viewer"),
     _("open"), _("answered"), _("closed"),
+    _("pass"), _("warn"), _("block"), _("info"),
     _("Error"), _("Not allowed"), _("Not found"), _("Too many attempts"), _("Database unavailable"),
 )
-"""Strings that reach the templates as values (roles, thread states, error titles)."""
+"""Strings that reach the templates as values (roles, thread states, verdicts, error titles)."""

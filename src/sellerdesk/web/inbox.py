@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.services.inbox_view import InboxFilter, filter_choices, list_inbox, original_text, thread_view
 from sellerdesk.web.context import SignedIn, language_of, now, render, signed_in, state
 
@@ -91,13 +92,23 @@ def _without_page(request: Request) -> str:
 
 
 @router.get("/threads/{thread_id}")
-def thread_page(request: Request, user: User, thread_id: int) -> Response:
+def thread_page(request: Request, user: User, thread_id: int,
+                queued: Annotated[int | None, Query(ge=1)] = None) -> Response:
     """A conversation: the buyer's clean text, Amazon's wrapping folded away, attachments listed."""
     with state(request).db.reading() as repo:
-        view = thread_view(repo, thread_id, store_ids=user.store_ids)
-        if view is None:
-            raise HTTPException(status_code=404)
-        return render(request, "thread.html", {"view": view, "clock": _clock(request, user)}, user=user)
+        return render_thread(request, repo, user, thread_id, composer={"queued": queued})
+
+
+def render_thread(request: Request, repo: SqlStore, user: SignedIn, thread_id: int, *, composer: dict[str, Any],
+                  status_code: int = 200) -> Response:
+    """The thread page, with the composer's state (draft, error, findings) when it has one."""
+    view = thread_view(repo, thread_id, store_ids=user.store_ids)
+    if view is None:
+        raise HTTPException(status_code=404)
+    defaults: dict[str, Any] = {"draft": "", "error": None, "result": None, "segments": [], "queued": None}
+    return render(request, "thread.html", {"view": view, "clock": _clock(request, user),
+                                           "composer": {**defaults, **composer}},
+                  user=user, status_code=status_code)
 
 
 @router.get("/messages/{message_id}/original")
