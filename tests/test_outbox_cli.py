@@ -140,3 +140,15 @@ def test_send_watch_runs_until_terminated(config_file: Path, thread_id: int, sin
         _, err = child.communicate(timeout=60)
     assert (line["state"], child.returncode) == ("sent", 0), err
     assert len(sink.accepted) == 1
+
+
+def test_the_stores_compliance_tuning_applies(config_file: Path, thread_id: int) -> None:
+    text = "The setup guide is at https://acme-brand.com/guide if you need it."
+    status, _, err = run(config_file, "reply", "--thread", str(thread_id), "--text", text)
+    assert status == 1
+    assert "external_link" in err
+    with config_file.open("a", encoding="utf-8") as toml:
+        toml.write('\n[compliance.stores.acme-us]\nallowed_domains = ["acme-brand.com"]\n')
+    status, [queued], _ = run(config_file, "reply", "--thread", str(thread_id), "--text", text)
+    assert (status, queued["state"]) == (0, "queued")
+    assert "external_link" not in queued["rules"]

@@ -66,7 +66,7 @@ def reply_command(config_path: str | None, database_url: str | None, thread_id: 
     with build_services(load(config_path), database_url=database_url) as services, \
             services.db.transaction() as store:
         record = reply_as(store, user_name=user_name, local_name=_local_name(), thread_id=thread_id, text=body,
-                          now=datetime.now(UTC), override_reason=override_reason)
+                          now=datetime.now(UTC), override_reason=override_reason, config=services.config)
     _echo(record)
 
 

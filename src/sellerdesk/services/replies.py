@@ -17,23 +17,23 @@ from typing import Any
 
 from sellerdesk.adapters.db.deliveries import DeliveryQueries
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Message
+from sellerdesk.adapters.db.tables import Message, Store
+from sellerdesk.config import Config
 from sellerdesk.core import compliance
 from sellerdesk.core.amazon_mail import normalise_alias
-from sellerdesk.core.compliance import CheckContext, CheckResult, HistoryMessage
+from sellerdesk.core.compliance import CheckContext, CheckResult, HistoryMessage, RuleSettings
 from sellerdesk.core.outbox import Actor, answer_refusal, override_refusal
 from sellerdesk.core.reply_mail import make_message_id, reply_references, reply_subject
 from sellerdesk.errors import ConfigError, InputError, SendBlockedError
 from sellerdesk.services import users
-
-HISTORY_DAYS = 30
-HISTORY_LIMIT = 200
+from sellerdesk.services.compliance import rule_settings
 
 Checker = Callable[..., CheckResult]
 
 
 def queue_reply(store: SqlStore, *, thread_id: int, text: str, actor: Actor, now: datetime,
-                override_reason: str | None = None, checker: Checker | None = None) -> int:
+                override_reason: str | None = None, checker: Checker | None = None,
+                settings: RuleSettings | None = None) -> int:
     """Check a reply against Amazon's rules and queue it for sending; return the message's row id.
 
     Args:
@@ -44,6 +44,8 @@ def queue_reply(store: SqlStore, *, thread_id: int, text: str, actor: Actor, now
         now: the current time (timezone-aware).
         override_reason: the written reason to send a reply the guard blocked (kept in the audit log).
         checker: the compliance check (default :func:`sellerdesk.core.compliance.check`).
+        settings: the store's rule tuning (see :func:`sellerdesk.services.compliance.rule_settings`);
+            its near-duplicate window also bounds the reply history the check sees.
 
     Raises:
         InputError: empty text, a viewer, or a thread without a buyer alias to answer.
@@ -68,10 +70,12 @@ def queue_reply(store: SqlStore, *, thread_id: int, text: str, actor: Actor, now
                           "address approved in Seller Central) to its [[mailboxes]] table and run ingest once")
     assert parent is not None
     subject = reply_subject(thread.subject)
+    tuning = settings or RuleSettings()
+    since = now - timedelta(days=tuning.near_duplicate_window_days)
     history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
-               for m in queries.recent_replies(thread.store_id, since=now - timedelta(days=HISTORY_DAYS),
-                                               limit=HISTORY_LIMIT)]
-    result = (checker or compliance.check)(text, kind="reply", context=CheckContext(
+               for m in queries.recent_replies(thread.store_id, since=since,
+                                               limit=max(tuning.near_duplicate_window_count, 1))]
+    result = (checker or compliance.check)(text, kind="reply", settings=tuning, context=CheckContext(
         subject=subject, marketplace=thread.marketplace or parent.marketplace, order_id=thread.order_id,
         buyer_language=parent.language, received_at=parent.received_at, replied_at=now, history=history))
     overridden = result.blocked and _require_override(result, actor, override_reason, thread_id=thread_id)
@@ -130,16 +134,22 @@ def actor_named(store: SqlStore, user_name: str | None, *, local_name: str, stor
 
 
 def reply_as(store: SqlStore, *, user_name: str | None, local_name: str, thread_id: int, text: str, now: datetime,
-             override_reason: str | None = None) -> dict[str, Any]:
+             override_reason: str | None = None, config: Config | None = None) -> dict[str, Any]:
     """Queue a reply on behalf of a user (see :func:`actor_named` and :func:`queue_reply`).
+
+    With *config*, the store's ``[compliance]`` tuning applies to the check.
 
     Returns:
         ``{"message", "thread", "delivery", "state", "verdict", "rules"}`` of the queued reply.
     """
     thread = store.get_thread(thread_id)
     actor = actor_named(store, user_name, local_name=local_name, store_id=thread.store_id)
+    settings = None
+    if config is not None:
+        shop = store.session.get(Store, thread.store_id)
+        settings = rule_settings(config, store=shop.name if shop is not None else None)
     message_id = queue_reply(store, thread_id=thread_id, text=text, actor=actor, now=now,
-                             override_reason=override_reason)
+                             override_reason=override_reason, settings=settings)
     message = store.get_message(message_id)
     delivery = DeliveryQueries(store).for_message(message_id)
     check = message.details.get("check", {})
