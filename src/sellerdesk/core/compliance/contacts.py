@@ -68,6 +68,8 @@ _PHONE_SHAPES = re.compile(
     r"|^1[3-9]\d{9}$"                                # Chinese mobile
     r"|^0\d{1,4}[ \-/]\d{2,4}[ \-]?\d{3,8}$"         # European and Japanese trunk prefix
 )
+_CN_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
+_DIGITS_AND_SPACES = re.compile(r"\+?[\d \-]+")
 _LINE_CONTEXT = re.compile(
     r"(?i:ups|fedex|usps|dhl|royal mail|parcelforce|dpd|evri|hermes|gls|la poste|colissimo|chronopost"
     r"|correos|seur|poste italiane|brt|japan post|日本郵便|ヤマト|佐川|canada post|carrier|courier|transporteur"
@@ -221,7 +223,9 @@ def _phone_finding(draft: Draft, raw: str, span: tuple[int, int]) -> Finding | N
         return None
     matched = any(True for _ in phonenumbers.PhoneNumberMatcher(
         raw, draft.phone_region, leniency=phonenumbers.Leniency.VALID))
-    if (not matched and not _PHONE_SHAPES.search(raw)) or draft.settings.allows_phone(digits):
+    # Chinese mobile numbers (1[3-9] + 9 digits) are what cross-border teams paste, whatever the marketplace.
+    chinese_mobile = _CN_MOBILE.fullmatch(digits) is not None and _DIGITS_AND_SPACES.fullmatch(raw) is not None
+    if (not matched and not chinese_mobile and not _PHONE_SHAPES.search(raw)) or draft.settings.allows_phone(digits):
         return None
     before = draft.text[max(0, span[0] - 80):span[0]]
     if _LINE_CONTEXT.search(before):
