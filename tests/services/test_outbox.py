@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from sellerdesk.services.outbox import (
 )
 from sellerdesk.services.storing import store_mail
 from tests.outbox_worker import crash_after_claim
-from tests.smtp_server import Fault, SmtpSink, running_sink
+from tests.smtp_server import Fault, SmtpSink, free_port, running_sink
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AGENT = Actor("amy", "agent")
@@ -233,6 +234,19 @@ def test_mixed_faults_lose_no_reply_and_send_none_twice(db: Database, sink: Smtp
     assert states["sent"] >= 12
     assert states["failed"] >= 1
     assert states["unknown"] >= 1
+
+
+def test_an_unreachable_server_costs_one_attempt_per_round_not_one_per_reply(db: Database, sink: SmtpSink) -> None:
+    for number in (1, 2, 3):
+        queue(db, buyer_thread(db, sink, number), text=f"{TEXT} ({number})", checker=passing)
+    nowhere = replace(mailbox_for(sink), smtp_port=free_port())
+    config = Config(stores=(STORE,), mailboxes=(nowhere,), source="test.toml")
+    results = deliver_due(db, config, now=T0, rng=random.Random(1))
+    assert [(r.state, r.attempts) for r in results] == [("queued", 1), ("queued", 0), ("queued", 0)]
+    assert results[0].detail is not None
+    assert "cannot connect" in results[0].detail
+    assert all((r.detail or "").startswith("not tried this round") for r in results[1:])
+    assert [r.state for r in send(db, sink, T0 + timedelta(minutes=5))] == ["sent"] * 3
 
 
 # -- crashes and concurrency -----------------------------------------------------------------------------

@@ -121,14 +121,17 @@ def deliver_due(db: Database, config: Config, *, sender_factory: SenderFactory |
     with db.reading() as store:
         due = DeliveryQueries(store).due(now=now, limit=limit)
     senders: dict[int, MailSender] = {}
+    down: dict[int, str] = {}  # mailbox id -> why it cannot be reached in this round
     results: list[DeliveryResult] = []
     try:
         for delivery_id in due:
-            claimed = _claim(db, config, delivery_id, now=now)
+            claimed = _claim(db, config, delivery_id, now=now, down=down)
             if claimed is None or isinstance(claimed, DeliveryResult):
                 results.extend([claimed] if claimed is not None else [])
                 continue
-            outcome, detail = _attempt(senders, factory, claimed)
+            outcome, detail, unreachable = _attempt(senders, factory, claimed)
+            if unreachable:
+                down[claimed.mailbox_id] = detail
             step = after_attempt(outcome, attempts=claimed.attempts, now=now, rng=rng, reason=detail, policy=policy)
             with db.transaction() as store:
                 results.append(_settle(store, claimed, step.state, now=now, detail=step.reason,
@@ -162,10 +165,15 @@ def outbox_job(db: Database, config: Config, *, report: Callable[[DeliveryResult
     return job
 
 
-def _claim(db: Database, config: Config, delivery_id: int, *, now: datetime) -> _Claimed | DeliveryResult | None:
+def _claim(db: Database, config: Config, delivery_id: int, *, now: datetime,
+           down: dict[int, str]) -> _Claimed | DeliveryResult | None:
     with db.transaction() as store:
         queries = DeliveryQueries(store)
         delivery = queries.get(delivery_id)
+        if delivery.mailbox_id in down:
+            # One failed connection per mailbox and round is enough; the others wait, no attempt counted.
+            return DeliveryResult(delivery_id, delivery.message_id, delivery.state, delivery.attempts,
+                                  f"not tried this round: {down[delivery.mailbox_id]}", delivery.next_attempt_at)
         mailbox = _mailbox_config(config, store, queries, delivery.mailbox_id)
         if isinstance(mailbox, str):
             # Not claimed, no attempt counted: the reply waits until its mailbox is configured.
@@ -198,18 +206,22 @@ def _email_of(message: Message, *, now: datetime) -> EmailMessage:
     return build_reply(headers, message.text, date=now)
 
 
-def _attempt(senders: dict[int, MailSender], factory: SenderFactory, claimed: _Claimed) -> tuple[AttemptOutcome, str]:
+def _attempt(senders: dict[int, MailSender], factory: SenderFactory,
+             claimed: _Claimed) -> tuple[AttemptOutcome, str, bool]:
+    """The outcome, its detail, and whether the mailbox's server cannot be used at all right now."""
     try:
         sender = senders.get(claimed.mailbox_id)
         if sender is None:
             sender = senders[claimed.mailbox_id] = factory(claimed.mailbox)
         receipt = sender.send(claimed.email)
     except MailPermanentError as exc:
-        return AttemptOutcome.PERMANENT, str(exc)
-    except (MailTemporaryError, MailConnectError, MailAuthError, ConfigError) as exc:
+        return AttemptOutcome.PERMANENT, str(exc), False
+    except MailTemporaryError as exc:
+        return AttemptOutcome.TEMPORARY, str(exc), False
+    except (MailConnectError, MailAuthError, ConfigError) as exc:
         # Nothing was handed over, so a retry is safe; meanwhile the error shows on the outbox line.
-        return AttemptOutcome.TEMPORARY, str(exc)
-    return receipt.outcome, receipt.response
+        return AttemptOutcome.TEMPORARY, str(exc), True
+    return receipt.outcome, receipt.response, False
 
 
 def _settle(store: SqlStore, claimed: _Claimed, state: DeliveryState, *, now: datetime, detail: str | None,
