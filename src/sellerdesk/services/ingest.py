@@ -130,6 +130,8 @@ def checkpoint(db: Database, config: Config, mailbox_config: MailboxConfig, *, u
         if any(s.name == mailbox_config.store for s in config.stores):
             store.ensure_store(config.store(mailbox_config.store), now=now)
         row = store.ensure_mailbox(mailbox_config, now=now)
+        row.last_error = None  # the connection works again
+        row.last_polled_at = now
         if row.uidvalidity is not None and row.uidvalidity != uidvalidity:
             # The server renumbered the folder: read it all again; message keys stop duplicates.
             store.advance_checkpoint(row, uidvalidity=uidvalidity, last_uid=0, now=now)

@@ -1,0 +1,275 @@
+"""Ingest and import speed: mails/s and peak memory, from Dovecot and from an mbox, into SQLite and PostgreSQL.
+
+Run: ``.venv/bin/python bench/ingest.py [--count 2000] [--seed 5] [--postgres URL] [--no-imap]``
+
+A corpus of ``--count`` realistic relay mails (``sellerdesk.samples.generate_relay_mails``,
+every marketplace, notices, attachments) is written to an mbox file, streaming. Then each
+phase runs in its own child process, so that its peak RSS is its own:
+
+* ``baseline: read mbox`` — only split the mbox into mails (the reader's own cost);
+* ``baseline: parse only`` — read + ``parse_relay_mail`` for every mail, nothing stored;
+* ``baseline: raw INSERT`` — read + a plain ``INSERT`` of each mail's bytes into a bare SQLite
+  table in transactions of 500 (what storing bytes costs without sellerdesk);
+* ``import sqlite`` / ``import postgresql`` — ``import_mails`` (``sellerdesk import``);
+* ``ingest sqlite`` / ``ingest postgresql`` — ``ingest_mailbox`` from a real Dovecot on
+  loopback whose Maildir holds the same mails (indexed by ``doveadm`` beforehand, so the
+  figure is sellerdesk's side plus the IMAP transfer).
+
+The parser's language models are loaded before each phase's clock starts (a running ingest
+loads them once). Printed per phase: mails/s, seconds, peak RSS in MiB; then each phase's time as a multiple
+of the parse-only and raw-INSERT baselines. PostgreSQL phases run when ``--postgres`` (a server
+URL without a database) is reachable; a scratch database is created and dropped for each.
+Times are wall-clock on a shared machine: compare runs, do not quote single digits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mailbox
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: make the tests' Dovecot helper importable
+
+from sellerdesk.adapters.mailfiles import open_mail_files  # noqa: E402
+from sellerdesk.samples import generate_relay_mails  # noqa: E402
+
+CHUNK = 1000
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+def write_corpus(path: Path, *, count: int, seed: int) -> int:
+    """Write *count* generated mails to an mbox at *path*, a chunk at a time; returns the bytes written."""
+    box = mailbox.mbox(path, create=True)
+    box.lock()
+    try:
+        for start in range(0, count, CHUNK):
+            for sample in generate_relay_mails(seed=seed * 100_003 + start, count=min(CHUNK, count - start)):
+                box.add(sample.raw)
+            box.flush()
+    finally:
+        box.unlock()
+        box.close()
+    return path.stat().st_size
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- phases (each runs in a child process) -----------------------------------------------------
+
+
+def phase_read(args: argparse.Namespace) -> int:
+    return sum(1 for _ in open_mail_files(args.mbox))
+
+
+def phase_parse(args: argparse.Namespace) -> int:
+    from sellerdesk.core.amazon_mail import parse_relay_mail
+
+    count = 0
+    for mail in open_mail_files(args.mbox):
+        parse_relay_mail(mail.raw)
+        count += 1
+    return count
+
+
+def phase_raw_insert(args: argparse.Namespace) -> int:
+    connection = sqlite3.connect(Path(args.workdir) / f"raw-{uuid.uuid4().hex}.db")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, data BLOB)")
+    batch: list[tuple[bytes]] = []
+    count = 0
+    for mail in open_mail_files(args.mbox):
+        batch.append((mail.raw,))
+        if len(batch) == 500:
+            with connection:
+                connection.executemany("INSERT INTO raw (data) VALUES (?)", batch)
+            count += len(batch)
+            batch = []
+    with connection:
+        connection.executemany("INSERT INTO raw (data) VALUES (?)", batch)
+    connection.close()
+    return count + len(batch)
+
+
+def phase_import(args: argparse.Namespace) -> int:
+    from sellerdesk.services.backfill import import_mails
+    from sellerdesk.services.database import open_database
+
+    with open_database(args.database_url) as db:
+        summary = import_mails(db, store_name="bench", path=args.mbox)
+    return summary.stored + summary.quarantined + summary.duplicates
+
+
+def phase_ingest(args: argparse.Namespace) -> int:
+    from sellerdesk.config import parse_config
+    from sellerdesk.services.database import open_database
+    from sellerdesk.services.ingest import ingest_mailbox
+
+    config = parse_config({
+        "stores": [{"name": "bench", "marketplaces": ["US"]}],
+        "mailboxes": [{"store": "bench", "imap_host": "127.0.0.1", "imap_port": args.imap_port,
+                       "imap_security": "none", "imap_username": args.imap_user,
+                       "imap_password_env": "BENCH_IMAP_PASSWORD"}],
+    }, env={})
+    with open_database(args.database_url) as db:
+        summary = ingest_mailbox(db, config, config.mailboxes[0])
+    if summary.error:
+        raise SystemExit(f"ingest failed: {summary.error}")
+    return summary.fetched
+
+
+PHASES = {"read": phase_read, "parse": phase_parse, "raw-insert": phase_raw_insert, "import": phase_import,
+          "ingest": phase_ingest}
+
+
+def run_phase(args: argparse.Namespace) -> None:
+    """Child side: run one phase, print one JSON line with its figures."""
+    if args.database_url:
+        from sellerdesk.services.database import open_database
+
+        open_database(args.database_url).close()  # migrate before the clock starts
+    if args.phase in ("parse", "import", "ingest"):
+        from sellerdesk.core.amazon_mail import parse_relay_mail
+
+        # Load the language models once before timing: a running ingest pays this once, not per mail.
+        parse_relay_mail(next(iter(open_mail_files(args.mbox))).raw)
+    start = time.perf_counter()
+    count = PHASES[args.phase](args)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"count": count, "seconds": seconds, "peak_rss_mib": peak_rss_mib()}))
+
+
+# -- orchestration -------------------------------------------------------------------------------
+
+
+def child(phase: str, *, mbox: Path, workdir: Path, database_url: str = "",
+          extra: list[str] | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run *phase* in a fresh Python process and return its figures."""
+    command = [sys.executable, __file__, "--phase", phase, "--mbox", str(mbox), "--workdir", str(workdir),
+               "--database-url", database_url, *(extra or [])]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"phase {phase} failed:\n{done.stdout}\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def postgres_database(server: str) -> tuple[str, Any] | None:
+    """A scratch database on *server* (URL, drop function), or None when the server is unreachable."""
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        return None
+    base = make_url(server)
+    name = f"sdbench_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(host=base.host, port=base.port, user=base.username, dbname="test", autocommit=True,
+                             connect_timeout=3) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"'.encode())
+    except psycopg.Error:
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(host=base.host, port=base.port, user=base.username, dbname="test",
+                             autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    """Write the corpus, run every phase in its own process and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="mails in the corpus (default 2000)")
+    parser.add_argument("--seed", type=int, default=5, help="corpus seed (default 5)")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="PostgreSQL server URL, no database")
+    parser.add_argument("--no-imap", action="store_true", help="skip the Dovecot ingest phases")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--mbox", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--imap-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--imap-user", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        run_phase(args)
+        return
+    with tempfile.TemporaryDirectory(prefix="sellerdesk-bench-") as tmp:
+        workdir = Path(tmp)
+        mbox = workdir / "corpus.mbox"
+        size = write_corpus(mbox, count=args.count, seed=args.seed)
+        print(f"corpus: {args.count} generated mails, seed {args.seed}, {size / args.count:.0f} bytes on average")
+        results: dict[str, dict[str, Any]] = {
+            "baseline: read mbox": child("read", mbox=mbox, workdir=workdir),
+            "baseline: parse only": child("parse", mbox=mbox, workdir=workdir),
+            "baseline: raw INSERT": child("raw-insert", mbox=mbox, workdir=workdir),
+            "import sqlite": child("import", mbox=mbox, workdir=workdir,
+                                   database_url=f"sqlite:///{workdir / 'import.db'}"),
+        }
+        scratch = postgres_database(args.postgres)
+        if scratch is not None:
+            try:
+                results["import postgresql"] = child("import", mbox=mbox, workdir=workdir, database_url=scratch[0])
+            finally:
+                scratch[1]()
+        else:
+            print(f"postgresql: {args.postgres} not reachable, its phases are skipped")
+        if not args.no_imap:
+            results.update(ingest_phases(mbox, workdir=workdir, postgres=args.postgres))
+    report(results)
+
+
+def ingest_phases(mbox: Path, *, workdir: Path, postgres: str) -> dict[str, dict[str, Any]]:
+    """Load the corpus into a Dovecot and time ingest_mailbox from it into each database."""
+    from tests.dovecot import PASSWORD, USER, running_dovecot
+
+    results: dict[str, dict[str, Any]] = {}
+    with running_dovecot() as server:
+        server.deliver_many(mail.raw for mail in open_mail_files(mbox))
+        subprocess.run([server.doveadm(), "-c", str(server.config_file), "index", "-u", USER, "INBOX"],
+                       check=True, capture_output=True)
+        extra = ["--imap-port", str(server.port), "--imap-user", USER]
+        env = {"BENCH_IMAP_PASSWORD": PASSWORD}
+        results["ingest sqlite"] = child("ingest", mbox=mbox, workdir=workdir, extra=extra, env=env,
+                                         database_url=f"sqlite:///{workdir / 'ingest.db'}")
+        scratch = postgres_database(postgres)
+        if scratch is not None:
+            try:
+                results["ingest postgresql"] = child("ingest", mbox=mbox, workdir=workdir, extra=extra, env=env,
+                                                     database_url=scratch[0])
+            finally:
+                scratch[1]()
+    return results
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
+    """Print mails/s, seconds, peak RSS per phase, then the ratios to the baselines."""
+    for name, figures in results.items():
+        rate = figures["count"] / figures["seconds"] if figures["seconds"] else float("inf")
+        print(f"{name:22} {rate:9.0f} mails/s {figures['seconds']:8.1f} s  peak RSS {figures['peak_rss_mib']:6.0f} MiB"
+              f"  ({figures['count']} mails)")
+    parse = results["baseline: parse only"]["seconds"]
+    raw = results["baseline: raw INSERT"]["seconds"]
+    for name, figures in results.items():
+        if not name.startswith("baseline"):
+            print(f"{name} / parse only: {figures['seconds'] / parse:.2f}x the time; "
+                  f"/ raw INSERT: {figures['seconds'] / raw:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
