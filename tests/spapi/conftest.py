@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import fields
 from datetime import UTC, datetime
 
 import pytest
@@ -30,17 +31,33 @@ def make_client(server: EmulatorServer, *, clock: ManualClock | None = None,
                        clock=clock or ManualClock(), rng=random.Random(1), max_retries=max_retries)
 
 
-@pytest.fixture
-def state() -> EmulatorState:
+def fresh_state() -> EmulatorState:
     """Emulator state at a fixed now, marketplaces US and DE, throttling off (tests of it turn it on)."""
     return EmulatorState(marketplaces=("US", "DE"), now=lambda: NOW, throttle=False)
 
 
-@pytest.fixture
-def server(state: EmulatorState) -> Iterator[EmulatorServer]:
-    """The emulator serving *state* on a free loopback port."""
-    with EmulatorServer(state) as running:
+@pytest.fixture(scope="session")
+def _shared_server() -> Iterator[EmulatorServer]:
+    # One server for the session: starting uvicorn costs a few tenths of a second per test.
+    with EmulatorServer(fresh_state()) as running:
         yield running
+
+
+@pytest.fixture
+def server(_shared_server: EmulatorServer) -> EmulatorServer:
+    """The emulator on a free loopback port, its state reset to :func:`fresh_state` for this test."""
+    state, clean = _shared_server.state, fresh_state()
+    with state.lock:
+        for item in fields(EmulatorState):
+            if item.name != "lock":
+                setattr(state, item.name, getattr(clean, item.name))
+    return _shared_server
+
+
+@pytest.fixture
+def state(server: EmulatorServer) -> EmulatorState:
+    """The state the emulator serves (fresh for each test)."""
+    return server.state
 
 
 @pytest.fixture

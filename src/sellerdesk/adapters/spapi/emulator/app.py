@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -132,12 +132,16 @@ async def search_orders(request: Request, state: EmulatorState) -> Response:
         return _bad("Exactly one of createdAfter and lastUpdatedAfter is required")
     try:
         after = datetime.fromisoformat(str(created or updated).replace("Z", "+00:00"))
+        size = max(1, min(100, int(query.get("maxResultsPerPage") or 100)))
     except ValueError:
-        return _bad(f"{created or updated} is not an ISO 8601 date-time")
+        return _bad("createdAfter/lastUpdatedAfter must be ISO 8601 date-times, maxResultsPerPage a number")
+    if after.tzinfo is None:
+        after = after.replace(tzinfo=UTC)
+    token = query.get("paginationToken") or "0"
+    # A token the emulator did not give out (e.g. from Amazon's sandbox examples) reads as "no more pages".
+    start = int(token) if token.isdigit() else 1 << 31
     markets = {m for value in query.getlist("marketplaceIds") for m in value.split(",") if m}
     included = [p for value in query.getlist("includedData") for p in value.split(",") if p]
-    size = max(1, min(100, int(query.get("maxResultsPerPage") or 100)))
-    start = int(query.get("paginationToken") or 0)
     for order_id in list(state.specs):
         state.order(order_id)
     with state.lock:

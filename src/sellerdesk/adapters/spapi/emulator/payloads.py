@@ -83,7 +83,7 @@ def order_v0(order: EmulatedOrder) -> dict[str, Any]:
         "MarketplaceId": marketplace_id(order), "NumberOfItemsShipped": shipped,
         "NumberOfItemsUnshipped": sum(i.quantity for i in order.items) - shipped,
         "EarliestDeliveryDate": iso(order.delivery_start), "LatestDeliveryDate": iso(order.delivery_end),
-        "OrderType": "StandardOrder", "IsPrime": False, "IsBusinessOrder": False, "IsReplacementOrder": "false",
+        "OrderType": "StandardOrder", "IsPrime": False, "IsBusinessOrder": False, "IsReplacementOrder": False,
     }
 
 
