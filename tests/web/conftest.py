@@ -14,17 +14,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sellerdesk.config import Config, StoreConfig
+from sellerdesk.config import Config, MailboxConfig, StoreConfig
 from sellerdesk.services import users
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.storing import store_mail
 from sellerdesk.web.app import create_app
 from sellerdesk.web.settings import WebSettings
+from tests.smtp_server import SmtpSink, running_sink
 
 PASSWORD = "correct horse battery"
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+GOOD = "Hello Jane, your kettle left our warehouse today with UPS and should arrive on Thursday. Best regards, Acme"
+BAD = "Hello Jane, write to me at jane.seller@gmail.com and I will refund you."
 
 
 def relay_mail(number: int, *, text: str, buyer_name: str = "Jane", domain: str = "com",
@@ -123,3 +126,21 @@ def client(sqlite_db: Database) -> Iterator[TestClient]:
     """A client of the app over ``sqlite_db``, nobody signed in."""
     with make_client(sqlite_db) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+    with running_sink() as server:
+        yield server
+
+
+def setup_store(db: Database, sink: SmtpSink) -> tuple[Config, int]:
+    """Give acme-us a mailbox that sends through *sink* and one buyer thread; the config and thread id."""
+    mailbox = MailboxConfig(store="acme-us", imap_host="127.0.0.1", imap_username="support@acme.example",
+                            imap_password_env="UNUSED", smtp_host=sink.host, smtp_port=sink.port,
+                            smtp_security="none", from_address="support@acme.example")
+    config = Config(stores=(StoreConfig("acme-us", ("US",)),), mailboxes=(mailbox,), source="test.toml")
+    with db.transaction() as store:
+        store.ensure_mailbox(mailbox, now=T0)
+    return config, add_mail(db, "acme-us", relay_mail(30, text="Where is my kettle?"), at=T0)

@@ -4,40 +4,19 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default
 
-import pytest
 from fastapi.testclient import TestClient
 
-from sellerdesk.config import Config, MailboxConfig, StoreConfig
+from sellerdesk.config import Config
 from sellerdesk.core.compliance import Finding
 from sellerdesk.services.database import Database
 from sellerdesk.services.outbox import send_outbox
 from sellerdesk.web.composer import Segment, marked_segments
-from tests.smtp_server import SmtpSink, running_sink
-from tests.web.conftest import T0, add_mail, csrf_of, make_client, relay_mail, sign_in
-
-GOOD = "Hello Jane, your kettle left our warehouse today with UPS and should arrive on Thursday. Best regards, Acme"
-BAD = "Hello Jane, write to me at jane.seller@gmail.com and I will refund you."
-
-
-@pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    with running_sink() as server:
-        yield server
-
-
-def setup_store(db: Database, sink: SmtpSink) -> tuple[Config, int]:
-    mailbox = MailboxConfig(store="acme-us", imap_host="127.0.0.1", imap_username="support@acme.example",
-                            imap_password_env="UNUSED", smtp_host=sink.host, smtp_port=sink.port,
-                            smtp_security="none", from_address="support@acme.example")
-    config = Config(stores=(StoreConfig("acme-us", ("US",)),), mailboxes=(mailbox,), source="test.toml")
-    with db.transaction() as store:
-        store.ensure_mailbox(mailbox, now=T0)
-    return config, add_mail(db, "acme-us", relay_mail(30, text="Where is my kettle?"), at=T0)
+from tests.smtp_server import SmtpSink
+from tests.web.conftest import BAD, GOOD, csrf_of, make_client, setup_store, sign_in
 
 
 def signed_in_client(db: Database, config: Config, name: str = "alice") -> TestClient:
@@ -91,7 +70,7 @@ def test_a_sent_reply_reaches_the_smtp_server_and_is_audited(sqlite_db: Database
                                follow_redirects=False)
         assert response.status_code == 303
         assert "Reply queued" in client.get(response.headers["location"]).text
-    send_outbox(sqlite_db, config, now=datetime.now(T0.tzinfo), rng=random.Random(1))
+    send_outbox(sqlite_db, config, now=datetime.now(UTC), rng=random.Random(1))
     assert len(sink.accepted) == 1
     assert sink.accepted[0].rcpt_tos == ("w000030q@marketplace.amazon.com",)
     body = message_from_bytes(sink.accepted[0].data, policy=default).get_body(("plain",))

@@ -1,0 +1,78 @@
+"""The web app in Debian's headless Chromium: sign in, the inbox, a thread, the live check, Chinese.
+
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``): skipped without it, failed under CI=true.
+Playwright drives the system browser; it never downloads one of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from sellerdesk.services.database import Database
+from sellerdesk.web.app import create_app
+from sellerdesk.web.settings import WebSettings
+from tests.servers import require_program
+from tests.smtp_server import SmtpSink
+from tests.web.browser import CHROMIUM_FLAGS, serving
+from tests.web.conftest import BAD, PASSWORD, SECRET, T0, add_mail, relay_mail, setup_store
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = require_program("chromium", "chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def sign_in(page: Page, base: str, name: str = "alice") -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/inbox")
+
+
+def test_sign_in_inbox_thread_live_check_and_chinese(browser: Browser, sqlite_db: Database, sink: SmtpSink) -> None:
+    config, thread_id = setup_store(sqlite_db, sink)
+    add_mail(sqlite_db, "acme-de", relay_mail(31, text="Wo ist meine Bestellung?", domain="de"), at=T0)
+    app = create_app(config, sqlite_db, settings=WebSettings(secret_key=SECRET, secure_cookies=False))
+    problems: list[str] = []
+    with serving(app) as base:
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":  # a CSP violation is reported here
+                problems.append(message.text)
+
+        page.on("console", on_console)
+        sign_in(page, base)
+        rows = page.locator("tr.row")
+        expect(rows).to_have_count(2)
+        expect(page.locator(".countdown.level-late").first).to_contain_text("overdue")
+
+        page.get_by_placeholder("Order ID, ASIN, buyer alias or words").fill("Bestellung")
+        expect(rows).to_have_count(1)  # htmx swapped the rows in, no page load
+        page.get_by_placeholder("Order ID, ASIN, buyer alias or words").fill("")
+        expect(rows).to_have_count(2)
+
+        page.goto(f"{base}/threads/{thread_id}")
+        expect(page.locator(".message .text").first).to_have_text("Where is my kettle?")
+        page.locator("#reply-text").fill(BAD)
+        expect(page.locator('#findings li[data-rule="email_address"]')).to_be_visible()
+        expect(page.locator("#findings mark.sev-block").first).to_have_text("jane.seller@gmail.com")
+
+        page.get_by_test_id("lang-zh_Hans").click()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+        expect(page.get_by_role("heading", name="回复")).to_be_visible()
+        page.goto(f"{base}/inbox")
+        expect(page.locator("nav a[aria-current=page]")).to_have_text("收件箱")
+        context.close()
+    assert problems == []
