@@ -1,8 +1,9 @@
 """A real Dovecot IMAP server for tests and benchmarks, on a free loopback port.
 
 Debian's ``dovecot-imapd`` runs as root here with a temporary configuration: one
-passwd-file user, a Maildir under a temporary folder, ``ssl = no``, and base_dir and
-state_dir inside that folder, so nothing outside it is touched. Dovecot refuses to
+passwd-file user, a Maildir under a temporary folder, ``ssl = no`` (or a fresh self-signed
+certificate for the TLS tests), and base_dir and state_dir inside that folder, so nothing
+outside it is touched. Dovecot refuses to
 open mail as UID 0, so the mail files belong to ``nobody``; the folder is made by
 :func:`tempfile.mkdtemp` (not pytest's private ``tmp_path``) because ``nobody`` must be
 able to reach it.
@@ -38,7 +39,7 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -61,7 +62,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -87,6 +89,13 @@ class Dovecot:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     delivered: int = 0
+    tls: bool = False
+    tls_port: int = 0
+
+    @property
+    def certificate(self) -> Path:
+        """The self-signed certificate (for 127.0.0.1 and localhost) of a TLS server."""
+        return self.root / "cert.pem"
 
     @property
     def config_file(self) -> Path:
@@ -104,7 +113,13 @@ class Dovecot:
         for sub in ("run", "state"):
             (self.root / sub).mkdir(exist_ok=True)
         (self.root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-        self.config_file.write_text(CONFIG.format(root=self.root, port=self.port, uid=MAIL_UID, gid=MAIL_GID))
+        ssl = "ssl = no"
+        if self.tls:
+            self.tls_port = free_port()
+            self._make_certificate()
+            ssl = f"ssl = yes\nssl_cert = <{self.certificate}\nssl_key = <{self.root / 'key.pem'}"
+        self.config_file.write_text(CONFIG.format(root=self.root, port=self.port, uid=MAIL_UID, gid=MAIL_GID,
+                                                  ssl=ssl, tls_port=self.tls_port))
         for sub in ("cur", "new", "tmp"):
             (self.maildir / sub).mkdir(parents=True, exist_ok=True)
         for path in (self.root / "home", self.root / "home" / USER, self.maildir, *self.maildir.iterdir()):
@@ -123,6 +138,14 @@ class Dovecot:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError(f"dovecot did not start on port {self.port}: {self.log()}")
+
+    def _make_certificate(self) -> None:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", str(self.root / "key.pem"), "-out", str(self.certificate)],
+            check=True, capture_output=True,
+        )
 
     def stop(self) -> None:
         """Stop Dovecot (its children go with it)."""
@@ -188,9 +211,13 @@ class Dovecot:
 
 
 @contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
-    """Start a Dovecot for the duration of the block (fails under CI=true, skips elsewhere, when absent)."""
-    server = Dovecot(program=require_program("dovecot", "dovecot-imapd"))
+def running_dovecot(*, tls: bool = False) -> Iterator[Dovecot]:
+    """Start a Dovecot for the duration of the block (fails under CI=true, skips elsewhere, when absent).
+
+    With *tls*, it also listens for implicit TLS on :attr:`Dovecot.tls_port` and offers STARTTLS
+    on :attr:`Dovecot.port`, with a fresh self-signed :attr:`Dovecot.certificate`.
+    """
+    server = Dovecot(program=require_program("dovecot", "dovecot-imapd"), tls=tls)
     try:
         server.start()
         yield server

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from sellerdesk.adapters.imap import ImapMailSource
 from sellerdesk.config import MailboxConfig
 from sellerdesk.errors import MailAuthError, MailConnectError, MailError
-from tests.dovecot import PASSWORD, USER, Dovecot, free_port
+from tests.dovecot import PASSWORD, USER, Dovecot, free_port, running_dovecot
 from tests.mails import buyer_mail
 
 pytestmark = pytest.mark.dovecot
@@ -120,3 +122,28 @@ def test_clear_text_to_a_remote_host_is_refused_before_connecting() -> None:
                         imap_security="none")
     with pytest.raises(MailConnectError, match="in clear"):
         ImapMailSource(box, password="p").open()
+
+
+@pytest.fixture(scope="module")
+def tls_dovecot() -> Iterator[Dovecot]:
+    """A Dovecot with a self-signed certificate: implicit TLS on tls_port, STARTTLS on port."""
+    with running_dovecot(tls=True) as server:
+        server.deliver(buyer_mail(1))
+        yield server
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_tls_and_starttls_read_mail_when_the_certificate_is_trusted(tls_dovecot: Dovecot, security: str) -> None:
+    port = tls_dovecot.tls_port if security == "tls" else tls_dovecot.port
+    trusting = ssl.create_default_context(cafile=str(tls_dovecot.certificate))
+    box = mailbox_for(tls_dovecot, imap_security=security, imap_port=port)
+    with ImapMailSource(box, password=PASSWORD, ssl_context=trusting) as source:
+        assert [m.raw for batch in source.fetch_new(0) for m in batch] == [buyer_mail(1)]
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_an_untrusted_certificate_is_refused(tls_dovecot: Dovecot, security: str) -> None:
+    port = tls_dovecot.tls_port if security == "tls" else tls_dovecot.port
+    box = mailbox_for(tls_dovecot, imap_security=security, imap_port=port)
+    with pytest.raises(MailConnectError, match=r"TLS with 127\.0\.0\.1.*certificate"):
+        ImapMailSource(box, password=PASSWORD, timeout=5).open()
