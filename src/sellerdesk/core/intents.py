@@ -44,14 +44,14 @@ LOW_CONFIDENCE = 0.5
 SECONDARY_SHARE = 0.12
 """An intent with at least this share of the probability is listed as a secondary intent."""
 
-RULE_WEIGHT = 3.0
-TEMPERATURE = 20.0
+RULE_WEIGHT = 1.0
+TEMPERATURE = 40.0
 # Amazon's subject lines ("Return policy inquiry from Amazon customer ...") are weaker evidence
 # than the buyer's own words.
 SUBJECT_WEIGHT = 0.5
 # A thank-you followed by a question or a problem is not a closing.
 QUESTION_PENALTY = 1.5
-OPEN_QUESTION_BONUS = 0.5
+OPEN_QUESTION_BONUS = 0.3
 
 _RULE_TABLES = {"en": en.RULES, "de": de.RULES, "fr": fr.RULES, "es": es.RULES, "it": it.RULES, "ja": ja.RULES}
 _INDEX = {name: i for i, name in enumerate(INTENTS)}
@@ -223,7 +223,8 @@ def gather_evidence(text: str, subject: str | None = None, *, language: str) -> 
         for index, value in enumerate(rule_scores(normalise(subject), language=language)):
             rules[index] += SUBJECT_WEIGHT * value
     thanks = _INDEX["thanks_closing"]
-    if rules[thanks] and _QUESTION.search(body) and max(v for i, v in enumerate(rules) if i != thanks) > 0:
+    if rules[thanks] > 0 and ("?" in body or (_QUESTION.search(body) and max(
+            v for i, v in enumerate(rules) if i != thanks) > 0)):
         rules[thanks] -= QUESTION_PENALTY
     if not any(rules) and ("?" in body or "？" in body):
         # A question no rule recognises is most often about the product itself.

@@ -18,6 +18,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bwie lange (dauert|noch)\b|\bdauert\b.{0,20}\blange\b", 1.0),
         (r"\bwarum dauert\b|\bverzogerung\b|\bverschoben\b", 0.8),
         (r"\bversandbestatigung\b", 0.8),
+        (r"\b(schon raus|noch nicht raus|verschickt werden)\b", 1.2),
     ),
     "tracking_request": (
         (r"\b(sendungs|tracking|paket|verfolgungs)[- ]?(nummer|nr|code|link|id)\b|\bsendungsverfolgungs?(nummer|link)?\b", 2.0),
@@ -49,6 +50,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(bestellung|farbe|grosse)\b.{0,40}\b(andern|umstellen|umandern)\b.{0,40}\b(versand|verschickt)|\bvor dem versand\b.{0,20}\bandern", 1.5),
         (r"\b(umstellen|abandern)\b|\berhohen\b|\bhinzufugen\b", 1.0),
         (r"\ban meine (arbeits|buro|firmen)\w* liefern\b|\bstatt nach hause\b", 1.0),
+        (r"\b(neue\w* adresse|umgezogen|ziehe um)\b", 2.0),
     ),
     "return_refund": (
         (r"\b(ruckerstattung|erstattung|erstatten|erstattet|gutschrift|ruckzahlung)\b", 1.5),
@@ -73,6 +75,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(tot|reagieren nicht)\b", 1.0),
         (r"\b(ist|war) tot\b|\btot\b", 1.0),
         (r"\b(ausgelaufen|lauft aus|klappert|flackert|verbrannt|abgebrochen|wird heiss)\b", 1.5),
+        (r"\b(in scherben|scherben|tropft|tropfen|wackelt|locker|zeigt falsch\w*)\b", 1.5),
     ),
     "missing_parts": (
         (r"\bfehl(t|en|te|ten|end\w*)\b", 1.5),
@@ -83,6 +86,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bnur (\d+|ein\w*) von (\d+|zwei|drei)\b", 1.5),
         (r"\b(lagen|lag) (weder|keine?)\b|\bweder\b.{1,30}\bnoch\b.{0,20}\b(bei|dabei)\b", 1.5),
         (r"\baber (keine?|nicht die|nicht den)\b", 0.8),
+        (r"\bnur (die|der|das|den) \w+( \w+)? (kam|ist gekommen|war|geliefert)\b|\bwar keine?r?\b", 1.5),
     ),
     "wrong_item": (
         (r"\bfalsch\w* (artikel|produkt|farbe|grosse|modell|ware|teil|sache|bestellung|version)\b|\bfalsche? geliefert\b", 2.0),
@@ -90,6 +94,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(bestellt|gekauft)\b.{1,40}\b(bekommen|erhalten|geliefert|geschickt|gekommen)\b", 1.0),
         (r"\b(komplett|ganz|vollig) (anderes?|anderen?)\b|\bandere marke\b|\banderes modell\b|\bjemand anderem\b", 1.5),
         (r"\bstimmt\b.{0,30}\bnicht\b.{0,30}\b(uberein|bild|angebot)|\bentspricht nicht\b", 1.0),
+        (r"\bbezahlt habe ich\b|\bbezahlt\b.{0,20}\b(version|modell|grosse)\b|\bnicht meine bestellung\b", 2.0),
     ),
     "product_question": (
         (r"\b(kompatibel|wasserdicht|wasserabweisend|spulmaschinenfest|bpa-frei|bpa frei|echtes leder|geeignet)\b", 1.5),
@@ -111,6 +116,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bwo finde ich (den|die|das)\b", 1.2),
         (r"\btipps\b|\bersteinrichtung\b", 1.2),
         (r"\bwie (wechsle|schalte|bekomme ich es)\b", 1.5),
+        (r"\b(erklaren|zeigen) sie\b.{0,20}\bwie\b|\bwie man\b|\bfinde nicht heraus\b", 1.5),
     ),
     "invoice_request": (
         (r"\brechnung\w*\b", 2.0),
@@ -125,6 +131,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(packstation|abholen|locker|postfiliale)\b", 1.0),
         (r"\b(geliefert|liefern)\b.{0,20}\b(nach|in die|ins)\b\s*\w+\s*\?|\bin 24 stunden\b|\bliefertermin wahlen\b|\babholstation\b", 1.2),
         (r"\bauch (nach|in die|ins) \w+ (geliefert|liefern|versenden|verschickt)\b", 1.5),
+        (r"\bins buro liefern\b|\ban einem wochentag\b", 1.2),
     ),
     "payment_issue": (
         (r"\b(doppelt|zweimal|zu viel|mehr)\b.{0,20}\b(abgebucht|berechnet|belastet|bezahlt|gezahlt)\b|\bdoppelte\w* (belastung|abbuchung)", 2.0),
@@ -147,8 +154,9 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "thanks_closing": (
         (r"\b(danke|dankeschon|vielen dank|herzlichen dank|besten dank|merci)\b", 1.0),
-        (r"\b(gelost|erledigt|geklart|alles (gut|klar|bestens|ok|in ordnung)|passt alles|passt jetzt|jetzt passt|angekommen|erhalten)\b", 1.0),
+        (r"\b(gelost|erledigt|geklart|alles (gut|klar|bestens|ok|in ordnung)|passt alles|passt jetzt|jetzt passt)\b", 1.0),
         (r"^\W*(ok|okay|super|perfekt|prima|klasse|top)\W", 0.5),
+        (r"\b(angekommen|erhalten)\b", 0.5),
     ),
     "other": (
         (r"\b(wiederverkaufer|grosshandel|vertriebspartner|partnerschaft|kooperation|seo|bewerben|stelle|mitarbeiter)\b", 1.5),
@@ -158,5 +166,6 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(weiterleiten|leiten sie)\b|\bgeben sie das an\b", 1.5),
         (r"\b(marketing\w*|katalog|geschaftsfuhrer|vorgesetzten|buro)\b", 0.8),
         (r"\bhoren sie auf\b", 2.0),
+        (r"\b(rabatt|sammelbestellung\w*|zusammenarbeit\w*|zusammenarbeiten|blogger\w*|influencer\w*|werbe\w*|sponsor\w*)\b", 1.5),
     ),
 }

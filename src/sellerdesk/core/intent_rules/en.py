@@ -21,6 +21,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bhow (much )?long(er)? (until|till|before|will it take)\b", 1.2),
         (r"\b(why|what).{0,20}\b(delay|so long|taking (so|this) long)", 0.8),
         (r"\bdelivery keeps\b|\bkeeps getting (pushed|delayed)", 1.0),
+        (r"\b(gone out|been dispatched|be dispatched|dispatched yet|news about when)\b", 1.5),
     ),
     "tracking_request": (
         (r"\btracking (number|no|#|code|id|info|information|details|link)\b", 2.0),
@@ -52,6 +53,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(typo|mistake|wrong)\b.{0,30}\b(address|apartment|apt|postcode|zip|house number)", 1.5),
         (r"\b(ship|send|deliver) it to (my|a different|another) (work|office|other|new)", 1.0),
         (r"\badd (one more|another|an extra)\b", 1.0),
+        (r"\b(new address|i moved|i've moved|i have moved|moving house)\b", 2.0),
     ),
     "return_refund": (
         (r"\brefund(ed|s)?\b", 1.5),
@@ -79,6 +81,8 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bbuttons? (don't|do not|doesn't) (respond|work)\b", 1.5),
         (r"\b(is|was|arrived) dead\b|\bdead\b", 1.0),
         (r"\bleak(ed|ing|s)?\b|\boverheats?\b|\bflickers?\b|\bburnt\b|\bsnapped\b", 1.5),
+        (r"\b(in pieces|in bits|shattered|drips?|dripping|loose|wobbly)\b", 1.5),
+        (r"\b(shows|gives|reads) (the )?wrong (weight|time|temperature|reading)", 1.0),
     ),
     "missing_parts": (
         (r"\bmissing\b", 1.5),
@@ -89,6 +93,8 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bonly (got|received) (\d+|one) (of|out of)\b|\b\d+ of (the )?\d+\b", 1.5),
         (r"\bno \w+ (or|and|nor) \w+ (were|was|in the)\b", 1.5),
         (r"\bbut (no|not the) \w+\b", 0.8),
+        (r"\bonly the \w+( \w+)? (came|arrived|was (in|packed))\b", 1.5),
+        (r"\bthere wasn't one\b|\bwasn't one in\b", 1.5),
     ),
     "wrong_item": (
         (r"\bwrong (item|product|colou?r|size|model|one|thing|order|version|article)\b", 2.0),
@@ -96,6 +102,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bi (ordered|bought|purchased) .{1,40}\b(and|but) (got|received|you sent|was sent|they sent)", 2.0),
         (r"\b(completely|totally|entirely) different (item|product)|\bsomeone else'?s order\b|\bdifferent (brand|model|item|product)\b", 1.5),
         (r"\bdoesn't match (the|what)\b|\bdoes not match\b", 1.0),
+        (r"\b(paid|payed) for (the|a)\b.{0,30}\b(version|model|size|one)\b|\bthis isn't my order\b|\bnot my order\b", 2.0),
     ),
     "product_question": (
         (r"\b(is|are) (it|this|they|these|the \w+) (compatible|waterproof|water resistant|dishwasher safe|suitable|bpa free|made of|real)\b", 2.0),
@@ -121,6 +128,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bwhere (do|can) i find (the )?(code|button|setting|pairing)", 1.5),
         (r"\btips? for\b.{0,20}\b(setup|set up|first)", 1.5),
         (r"\bwhich button\b", 1.5),
+        (r"\b(explain|show me|tell me) how\b|\bfigure out how\b|\bhow (do|can) i \w+\b", 1.5),
     ),
     "invoice_request": (
         (r"\binvoice\b", 2.0),
@@ -135,6 +143,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bpick (it|this) up\b|\bpo box\b|\block(er)\b", 0.8),
         (r"\bdelivered to (a|an) \w+ address\b|\bwithin 24 hours\b|\bin 24 hours\b", 1.2),
         (r"\b(choose|pick) the delivery (date|day)\b|\bpickup point\b", 1.2),
+        (r"\bdelivered to my (office|work)\b|\bon a weekday\b|\bweekend delivery\b", 1.2),
     ),
     "payment_issue": (
         (r"\bcharged (me )?(twice|double|two times|more|too much|the wrong)\b|\bdouble charge|\bduplicate charge|\bovercharged\b", 2.0),
@@ -159,8 +168,9 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "thanks_closing": (
         (r"\b(thanks|thank you|thx|ty|cheers|many thanks|much appreciated|appreciate it)\b", 1.0),
-        (r"\b(solved|resolved|sorted|all good|all set|works now|fine now|got it|received it|that's all|no further)\b", 1.0),
+        (r"\b(solved|resolved|sorted|all good|all set|works now|fine now|got it|that's all|no further)\b", 1.0),
         (r"^\W*(ok|okay|great|perfect|brilliant|awesome|noted)\W", 0.5),
+        (r"\breceived it\b", 0.5),
     ),
     "other": (
         (r"\b(wholesale|distributor|reseller|partnership|collaboration|seo|hiring|job|apply for)\b", 1.5),
@@ -170,5 +180,6 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(forward|pass) (this|it) (on )?to\b", 1.5),
         (r"\b(marketing|catalog|catalogue|ceo|manager|office)\b", 0.8),
         (r"\bstop (emailing|sending|messaging|contacting)\b", 2.0),
+        (r"\b(discount|bulk|collaborate|collaboration|blogger|influencer|sponsor\w*|advertis\w*|promotional|marketing messages)\b", 1.5),
     ),
 }

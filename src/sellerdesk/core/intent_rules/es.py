@@ -18,6 +18,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bcuanto (falta|tarda)\b|\btarda tanto\b", 1.0),
         (r"\b(retras\w*)\b", 0.6),
         (r"\bconfirmacion de envio\b", 0.8),
+        (r"\b(ya ha salido|ha salido ya|noticia de cuando)\b", 1.5),
     ),
     "tracking_request": (
         (r"\b(numero|codigo|enlace|link|informacion) de (seguimiento|rastreo|envio)\b", 2.0),
@@ -44,6 +45,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bme equivoque\b.{0,40}\b(direccion|numero|piso|codigo postal)\b|\bpuse mal\b", 1.5),
         (r"\b(cambiar|modificar|cambien|modifiquen)\b.{0,40}\b(mi pedido|el pedido|talla|color|cantidad)\b.{0,50}\b(antes|aun no ha salido|no ha salido)", 1.5),
         (r"\banadir otra unidad\b|\bdireccion de mi trabajo\b", 1.0),
+        (r"\b(nueva direccion|me mude|me he mudado|me mudo)\b", 2.0),
     ),
     "return_refund": (
         (r"\b(reembols\w*|devuelvan (el|mi) dinero|devolver(me)? el dinero)\b", 1.5),
@@ -64,6 +66,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(costuras?|cremallera)\b.{0,30}\b(solt|romp)\w*", 1.0),
         (r"\b(esta|estaba) muerto\b|\bmuerto\b", 1.0),
         (r"\b(se ha salido|gotea|parpadea|quemado|se partio|se calienta)\b", 1.5),
+        (r"\b(hecha pedazos|hecho pedazos|en pedazos|gotea|esta flojo|marca un peso incorrecto)\b", 1.5),
     ),
     "missing_parts": (
         (r"\bfalta\w*\b", 1.5),
@@ -73,6 +76,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bsolo (me )?(llego|recibi) (\d+|uno|una) de\b|\b\d+ de (los|las) \d+\b", 1.5),
         (r"\bno (habia|venian?) \w+ ni\b", 1.5),
         (r"\bpero no (el|la|los|las)\b", 0.8),
+        (r"\bsolo (llego|vino|venia) (el|la) \w+\b", 1.5),
     ),
     "wrong_item": (
         (r"\b(articulo|producto|talla|color|modelo|numero) (equivocad\w*|incorrect\w*|erroneo)\b|\b(equivocad\w*|otro) (articulo|producto|color)\b", 2.0),
@@ -80,6 +84,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bped\w*\b.{1,40}\b(y|pero) (me )?(llego|llegaron|enviaron|mandaron|recibi)\b", 1.5),
         (r"\b(totalmente|completamente) distint\w*\b|\botra marca\b|\botra persona\b|\botra cosa\b|\bno son de mi numero\b", 1.5),
         (r"\bno (coincide|se parece)\b", 1.2),
+        (r"\bpague la version\b|\bpague (el|la) \w+ de\b|\beste no es mi pedido\b|\bno es mi pedido\b", 2.0),
     ),
     "product_question": (
         (r"\b(compatible|impermeable|lavavajillas|libre de bpa|piel autentica|sirve para|vale para)\b", 1.5),
@@ -98,6 +103,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bque (temperatura|ajuste|modo|boton)\b", 1.5),
         (r"\bdonde (esta|encuentro)\b.{0,20}\bcodigo\b", 1.2),
         (r"\b(consejo|primera (configuracion|puesta en marcha))\b", 1.2),
+        (r"\b(explican|explicar|expliquen) como\b|\bno se como\b|\bcomo (programo|calibro|abro|ajusto)\b", 1.5),
     ),
     "invoice_request": (
         (r"\bfactura\w*\b", 2.0),
@@ -111,6 +117,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(metodos?|opciones?) de envio\b|\bentregarlo un sabado\b", 1.5),
         (r"\b(punto de recogida|locker)\b", 0.8),
         (r"\bentregar en\b|\ben 24 ?h(oras)?\b|\belegir el dia de entrega\b|\bse puede enviar a\b", 1.2),
+        (r"\ben la oficina\b|\bdia laborable\b", 1.0),
     ),
     "payment_issue": (
         (r"\bcobrado dos veces\b|\bcobraron (dos veces|de mas|mas)\b|\bcobrado de mas\b|\bcargo duplicado\b|\bcobro doble\b", 2.0),
@@ -134,8 +141,9 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "thanks_closing": (
         (r"\b(gracias|agradezco|agradecid\w*)\b", 1.0),
-        (r"\b(resuelto|solucionado|todo (bien|perfecto|correcto)|entendido|recibido|me vale|perfecto)\b", 1.0),
+        (r"\b(resuelto|solucionado|todo (bien|perfecto|correcto)|entendido|me vale|perfecto)\b", 1.0),
         (r"^\W*(ok|vale|genial|perfecto|estupendo|de acuerdo)\W", 0.5),
+        (r"\brecibido\b", 0.5),
     ),
     "other": (
         (r"\b(al por mayor|mayorista|distribuidor|colaboracion|seo|contratando|trabajar en|empleo)\b", 1.5),
@@ -145,5 +153,6 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bpasen esto\b|\bhaganlo llegar\b|\breenvien\b", 1.5),
         (r"\b(marketing|catalogo|oficina|responsable|dirige)\b", 0.8),
         (r"\bdejen de\b", 2.0),
+        (r"\b(descuento|pedidos grandes|colaborar|colaboracion|bloguer\w*|influencer\w*|publicitari\w*|patrocin\w*)\b", 1.5),
     ),
 }

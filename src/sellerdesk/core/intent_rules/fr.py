@@ -18,6 +18,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bcombien de temps\b|\bautant de temps\b|\bsi longtemps\b", 1.0),
         (r"\b(retard|repoussee?|decalee?)\b", 0.6),
         (r"\bconfirmation d'expedition\b", 0.8),
+        (r"\b(elle est partie|il est parti|du nouveau sur)\b", 1.5),
     ),
     "tracking_request": (
         (r"\b(numero|lien|code|informations?|n°) de (suivi|tracking)\b", 2.0),
@@ -47,6 +48,8 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(changer|modifier|passer)\b.{0,40}\b(ma commande|la commande|taille|couleur|quantite)\b.{0,50}\b(avant|pas encore (partie|expedie))", 1.5),
         (r"\bajouter un article\b|\bpasser la quantite\b", 1.0),
         (r"\blivrer a mon adresse (professionnelle|du travail)\b", 1.0),
+        (r"\b(nouvelle adresse|demenage\w*)\b", 2.0),
+        (r"\bmauvais nom de rue\b|\bmauvaise rue\b", 1.5),
     ),
     "return_refund": (
         (r"\b(rembours\w*)\b", 1.5),
@@ -67,6 +70,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bbatterie (morte|ne tient)\b|\bboutons ne repondent\b", 1.5),
         (r"\b(est|etait) mort\b|\bmort\b", 1.0),
         (r"\b(fui|fuit|coule|coulé|fele\w*|clignote|brule|detachee?)\b", 1.5),
+        (r"\b(en morceaux|en miettes|fuit|goutte|a du jeu|affiche un mauvais)\b", 1.5),
     ),
     "missing_parts": (
         (r"\bmanqu\w*\b", 1.5),
@@ -77,6 +81,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bqu'un\w*\b.{0,20}\bsur (les )?(deux|\d+)\b|\b\d+ sur \d+\b", 1.5),
         (r"\bpas de \w+ ni\b", 1.5),
         (r"\bmais pas (le|la|les)\b", 0.8),
+        (r"\bseule?s? (la|le|les) \w+( \w+)? (est|sont) arrive\w*\b|\bil n'y en avait pas\b", 1.5),
     ),
     "wrong_item": (
         (r"\b(mauvais\w*|erreur d') (article|produit|couleur|taille|modele|pointure|version)\b|\bpas (a )?la bonne (taille|pointure|couleur)\b", 2.0),
@@ -84,6 +89,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bj'ai commande\b.{1,40}\b(et|mais) (j'ai )?(recu|vous m'avez envoye)\b", 1.5),
         (r"\b(completement|tout|totalement) (different|autre)\b|\bautre marque\b|\bquelqu'un d'autre\b|\bautre chose\b", 1.5),
         (r"\bne correspond (pas|pas du tout) (a la photo|a l'annonce)\b", 1.5),
+        (r"\bj'ai paye (la|le) \w+\b|\bce n'est pas ma commande\b", 2.0),
     ),
     "product_question": (
         (r"\b(compatible|impermeable|deperlant|lave-vaisselle|sans bpa|vrai cuir|adapte)\b", 1.5),
@@ -103,9 +109,10 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bquel(le)? (temperature|reglage|mode|bouton)\b", 1.5),
         (r"\bou (se trouve|trouver|est)\b.{0,20}\bcode\b", 1.2),
         (r"\b(conseils|premiere (installation|mise en service))\b", 1.2),
+        (r"\b(expliquer|montrer) comment\b|\bje n'arrive pas a (ouvrir|regler|trouver)\b", 1.5),
     ),
     "invoice_request": (
-        (r"\bfactur\w*\b", 2.0),
+        (r"\bfactures?\b", 2.0),
         (r"\b(recu|justificatif)\b", 1.0),
         (r"\btva\b", 1.0),
     ),
@@ -116,6 +123,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(modes?|options?) de livraison\b|\blivrer un samedi\b", 1.5),
         (r"\b(point relais|locker)\b", 0.8),
         (r"\blivrer (a|en|au|dans)\b|\ben 24 ?h(eures)?\b|\bchoisir la date de livraison\b|\bconsigne\b", 1.2),
+        (r"\blivrer au bureau\b|\ben semaine\b", 1.0),
     ),
     "payment_issue": (
         (r"\b(debite|preleve|facture)\w* (deux fois|2 fois|en double|trop)\b|\bdouble (debit|prelevement)\b", 2.0),
@@ -125,6 +133,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bcode promo\b.{0,40}\bpas\b", 1.0),
         (r"\bou est mon argent\b", 0.5),
         (r"\b(debits?|prelevements?) en attente\b|\bmontant (est )?bloque\b|\bdebit mais aucune commande\b", 1.5),
+        (r"\b(on m'a|vous m'avez|m'a ete) factur\w*\b", 2.0),
     ),
     "complaint": (
         (r"\b(inacceptable|scandaleu\w*|honte|lamentable|deplorable|horrible|nul|nulle|inadmissible|n'importe quoi|pire)\b", 1.2),
@@ -139,8 +148,9 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "thanks_closing": (
         (r"\b(merci|remercie)\b", 1.0),
-        (r"\b(resolu|regle|c'est note|tout est (bon|parfait|en ordre|ok)|ca marche|bien recu|parfait)\b", 1.0),
+        (r"\b(resolu|regle|c'est note|tout est (bon|parfait|en ordre|ok)|ca marche|parfait)\b", 1.0),
         (r"^\W*(ok|d'accord|super|parfait|genial|top)\W", 0.5),
+        (r"\bbien recu\b", 0.5),
     ),
     "other": (
         (r"\b(en gros|grossiste|distributeur|partenariat|collaboration|seo|recrutez|postuler|emploi)\b", 1.5),
@@ -150,5 +160,6 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\btransmettre\b|\bfaire suivre\b", 1.5),
         (r"\b(marketing|catalogue|bureaux|responsable|dirige)\b", 0.8),
         (r"\barretez de\b", 2.0),
+        (r"\b(remise|commandes groupees|collaborer|collaboration|blogueu\w*|influenceu\w*|publicitaires?|sponsor\w*)\b", 1.5),
     ),
 }

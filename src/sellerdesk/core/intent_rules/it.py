@@ -18,6 +18,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bquanto (manca|ci vuole|tempo)\b|\bci mette cosi tanto\b", 1.0),
         (r"\b(ritard\w*|slitta\w*)\b", 0.6),
         (r"\bconferma di spedizione\b", 0.8),
+        (r"\b(e gia partito|gia spedito|quando spedirete)\b", 1.5),
     ),
     "tracking_request": (
         (r"\b(numero|codice|link) (di )?(tracciamento|tracking|spedizione)\b|\blink per seguire\b", 2.0),
@@ -44,6 +45,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bho sbagliato\b.{0,30}\b(indirizzo|numero civico|cap|interno)\b", 1.5),
         (r"\b(cambiare|modificare|cambiate|modificate)\b.{0,40}\b(il mio ordine|l'ordine|ordine|taglia|colore|quantita)\b.{0,50}\b(prima|non e ancora partito)", 1.5),
         (r"\baggiungere un altro\b|\bindirizzo del lavoro\b", 1.0),
+        (r"\b(nuovo indirizzo|mi sono trasferit\w*|trasloco)\b", 2.0),
     ),
     "return_refund": (
         (r"\brimbors\w*\b", 1.5),
@@ -63,6 +65,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(cerniera|cuciture)\b.{0,30}\b(rott|scucit)\w*", 1.0),
         (r"\be morto\b|\bmorto\b", 1.0),
         (r"\b(perso liquido|perde|sfarfalla|bruciato|staccat\w*|surriscalda)\b", 1.5),
+        (r"\b(a pezzi|in frantumi|gocciola|perde acqua|balla|segna un peso sbagliato)\b", 1.5),
     ),
     "missing_parts": (
         (r"\bmanca\w*\b|\bmancante\w*\b", 1.5),
@@ -73,6 +76,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bsolo (\d+|uno|una) dei\b|\b\d+ dei \d+\b", 1.5),
         (r"\bnon c'erano ne\b", 1.5),
         (r"\bma non (il|la|l'|i|le)\b", 0.8),
+        (r"\be arrivat[oa] solo (il|la) \w+\b|\bsolo (il|la) \w+( \w+)? e arrivat\w*\b|\bnon c'era\b", 1.5),
     ),
     "wrong_item": (
         (r"\b(articolo|prodotto|colore|taglia|modello|numero) sbagliat\w*\b", 2.0),
@@ -81,6 +85,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(completamente|totalmente) divers\w*\b|\baltra marca\b|\bqualcun altro\b|\bricevuto altro\b", 1.5),
         (r"\bnon corrisponde\b", 1.2),
         (r"\binvece di (un|una|uno)\b", 1.0),
+        (r"\bho pagato la versione\b|\bho pagato (il|la) \w+ da\b|\bnon e il mio ordine\b", 2.0),
     ),
     "product_question": (
         (r"\b(compatibile|impermeabile|idrorepellente|lavastoviglie|senza bpa|vera pelle|va bene per)\b", 1.5),
@@ -99,6 +104,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(che|quale) (temperatura|impostazione|modalita|tasto)\b", 1.5),
         (r"\bdove (trovo|e)\b.{0,20}\bcodice\b", 1.2),
         (r"\b(consigli|prima (configurazione|messa in funzione))\b", 1.2),
+        (r"\b(spiegarmi|spiegare|spiegate) come\b|\bnon capisco come\b|\bcome si (apre|imposta|calibra)\b", 1.5),
     ),
     "invoice_request": (
         (r"\bfattur\w*\b", 2.0),
@@ -112,6 +118,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bmetodi di spedizione\b|\bconsegnare di sabato\b", 1.5),
         (r"\b(punto di ritiro|locker)\b", 0.8),
         (r"\bconsegnare (a|in)\b|\bin 24 ore\b|\bscegliere il giorno\b", 1.2),
+        (r"\bin ufficio\b|\bgiorno feriale\b", 1.0),
     ),
     "payment_issue": (
         (r"\baddebitat\w* (due volte|2 volte|di piu)\b|\baddebito doppio\b|\bpagare troppo\b", 2.0),
@@ -135,8 +142,9 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "thanks_closing": (
         (r"\b(grazie|ringrazio)\b", 1.0),
-        (r"\b(risolto|tutto (ok|a posto|perfetto|bene)|ricevuto|va bene cosi|perfetto)\b", 1.0),
+        (r"\b(risolto|tutto (ok|a posto|perfetto|bene)|va bene cosi|perfetto)\b", 1.0),
         (r"^\W*(ok|va bene|ottimo|perfetto|d'accordo)\W", 0.5),
+        (r"\bricevuto\b", 0.5),
     ),
     "other": (
         (r"\b(all'ingrosso|grossista|distributore|collaborazione|seo|assumendo|candidarmi|lavoro)\b", 1.5),
@@ -146,5 +154,6 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\binoltrate\b|\bpassate questo\b", 1.5),
         (r"\b(marketing|catalogo|ufficio|responsabile|dirige)\b", 0.8),
         (r"\b(smettete|smettetela) di\b", 2.0),
+        (r"\b(sconti?|ordini grandi|collaborare|collaborazione|blogger|influencer|pubblicitari\w*|sponsor\w*)\b", 1.5),
     ),
 }
