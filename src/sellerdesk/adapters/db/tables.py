@@ -263,3 +263,78 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CachedOrder(Base):
+    """An order fetched from the SP-API (contracts §3 shape in ``data``), with when it was fetched."""
+
+    __tablename__ = "spapi_orders"
+    __table_args__ = (UniqueConstraint("store_id", "order_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    order_id: Mapped[str] = mapped_column(String(19))
+    marketplace: Mapped[str | None] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # OrderSnapshot.to_dict()
+    amazon_updated_at: Mapped[datetime] = mapped_column(UtcDateTime)  # Amazon's lastUpdatedTime
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)  # why the last refresh failed (e.g. unknown order)
+
+
+class OrderEvent(Base):
+    """Something that happened to an order (a buyer asked to cancel, a parcel is undeliverable...)."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index("ix_order_events_store_handled", "store_id", "handled"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    order_id: Mapped[str] = mapped_column(String(19))
+    trigger: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20))  # "poll" | "notification"
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    handled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReviewRequest(Base):
+    """The review-request ledger: one row per order, requested or why it was not (yet)."""
+
+    __tablename__ = "review_requests"
+    __table_args__ = (UniqueConstraint("store_id", "order_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    order_id: Mapped[str] = mapped_column(String(19))
+    state: Mapped[str] = mapped_column(String(20))  # requested | skipped | scheduled | failed
+    reason: Mapped[str] = mapped_column(String(80))
+    send_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(100))  # Amazon's x-amzn-RequestId
+
+
+class ApiMessage(Base):
+    """A typed message sent (or refused) through the SP-API Messaging API, with the guard's verdict."""
+
+    __tablename__ = "api_messages"
+    __table_args__ = (Index("ix_api_messages_store_order", "store_id", "order_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    order_id: Mapped[str] = mapped_column(String(19))
+    message_type: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[str]] = mapped_column(JSON, default=list)  # file names
+    state: Mapped[str] = mapped_column(String(20))  # sent | blocked | not_allowed | failed
+    verdict: Mapped[str] = mapped_column(String(10))  # the compliance guard's pass | warn | block
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # findings, Amazon's error, request ID
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OrderSyncState(Base):
+    """Where the order poll of a store stands: the lastUpdatedAfter of its next searchOrders."""
+
+    __tablename__ = "spapi_sync"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), unique=True)
+    updated_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
