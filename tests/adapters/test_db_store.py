@@ -48,7 +48,7 @@ def test_raw_mails_are_kept_compressed_once_per_content(db: Database) -> None:
             store.get_raw(999)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=3000))
 def test_any_bytes_come_back_exactly(db: Database, raw: bytes) -> None:
     with db.transaction() as store:

@@ -97,7 +97,7 @@ def test_since_either_reads_a_time_or_says_what_is_wrong(text: str) -> None:
         assert value.tzinfo is not None
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200))
 def test_any_buyer_text_survives_storing_and_export(db: Database, words: str) -> None:
     token = f"H{abs(hash(words))}"

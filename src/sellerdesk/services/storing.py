@@ -74,8 +74,8 @@ def store_mail(store: SqlStore, *, store_name: str, raw: bytes, now: datetime, a
         The outcome; a mail seen before (same bytes or same message key) is a ``duplicate``.
     """
     shop = store.ensure_store_named(store_name, now=now)
-    raw_row = store.put_raw(raw, now=now)
-    existing = store.message_for_raw(shop.id, raw_row.id)
+    raw_row, new_bytes = store.keep_raw(raw, now=now)
+    existing = None if new_bytes else store.message_for_raw(shop.id, raw_row.id)
     if existing is not None:
         return _duplicate(existing, raw_row)
     parsed, reason = parse_or_reason(raw)

@@ -28,8 +28,16 @@ class ConversationQueries:
         """Insert *row* unless a unique key says it exists; then return the existing row from *find*.
 
         The insert runs in a savepoint, so a concurrent writer's row wins without spoiling the
-        caller's transaction.
+        caller's transaction. SQLite needs none: its write transactions begin IMMEDIATE, so no
+        other writer can add the row between this look-up and the insert.
         """
+        if self.session.get_bind().dialect.name == "sqlite":
+            existing = find()
+            if existing is not None:
+                return existing
+            self.session.add(row)
+            self.session.flush()
+            return row
         try:
             with self.session.begin_nested():
                 self.session.add(row)

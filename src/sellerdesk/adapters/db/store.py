@@ -65,6 +65,7 @@ class SqlStore(ConversationQueries):
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._stores: dict[str, Store] = {}
 
     # -- stores and mailboxes ------------------------------------------------------------
 
@@ -91,7 +92,13 @@ class SqlStore(ConversationQueries):
 
     def find_store(self, name: str) -> Store | None:
         """The store called *name*, or ``None``."""
-        return self.session.scalars(select(Store).where(Store.name == name)).one_or_none()
+        cached = self._stores.get(name)
+        if cached is not None:
+            return cached
+        found = self.session.scalars(select(Store).where(Store.name == name)).one_or_none()
+        if found is not None:
+            self._stores[name] = found  # stores are never renamed or deleted within a transaction
+        return found
 
     def get_store(self, name: str) -> Store:
         """The store called *name*.
@@ -143,13 +150,18 @@ class SqlStore(ConversationQueries):
 
     def put_raw(self, raw: bytes, *, now: datetime) -> RawMail:
         """Keep the raw bytes of a received mail (zstd-compressed), once per SHA-256."""
+        return self.keep_raw(raw, now=now)[0]
+
+    def keep_raw(self, raw: bytes, *, now: datetime) -> tuple[RawMail, bool]:
+        """Like :meth:`put_raw`, and say whether the bytes are new (``True``) or were kept before."""
         digest = codec.sha256_hex(raw)
         found = self.find_raw(digest)
         if found is not None:
-            return found
+            return found, False
         compression, data = codec.compress(raw)
         row = RawMail(sha256=digest, size=len(raw), compression=compression, data=data, stored_at=now)
-        return self.insert_once(row, lambda: self.find_raw(digest))
+        kept = self.insert_once(row, lambda: self.find_raw(digest))
+        return kept, kept is row
 
     def find_raw(self, sha256: str) -> RawMail | None:
         """The raw mail with this SHA-256, or ``None``."""
