@@ -65,6 +65,16 @@ STORE_KEYS: tuple[Key, ...] = (
     Key("peak_season", list, [], 'Yearly periods (month-day, inclusive) with the tighter peak target, '
         'e.g. ["11-15..12-31"].'),
     Key("peak_target_hours", int, 12, "The team's response target in peak season, in hours (Amazon's is 24)."),
+    Key("spapi_region", str, None, 'SP-API region of the seller account: "NA", "EU" or "FE" (unset: no SP-API).'),
+    Key("spapi_refresh_token_env", str, None,
+        "Name of the environment variable (or OS keyring entry) holding the store's LWA refresh token."),
+    Key("spapi_client_id_env", str, None, "Name of the environment variable (or keyring entry) of the LWA client ID."),
+    Key("spapi_client_secret_env", str, None,
+        "Name of the environment variable (or keyring entry) of the LWA client secret."),
+    Key("spapi_endpoint", str, None,
+        'Base URL instead of Amazon\'s regional endpoint, e.g. the emulator\'s "http://127.0.0.1:8790".'),
+    Key("spapi_orders_api", str, "2026-01-01",
+        '"2026-01-01" (default) or "v0" (Amazon retires v0 on 2027-03-27).'),
 )
 
 MAILBOX_KEYS: tuple[Key, ...] = (
@@ -100,6 +110,12 @@ class StoreConfig:
     days_off: Sequence[str | date] = ()
     peak_season: Sequence[str] = ()
     peak_target_hours: int = 12
+    spapi_region: str | None = None
+    spapi_refresh_token_env: str | None = None
+    spapi_client_id_env: str | None = None
+    spapi_client_secret_env: str | None = None
+    spapi_endpoint: str | None = None
+    spapi_orders_api: str = "2026-01-01"
 
 
 @dataclass(frozen=True)
