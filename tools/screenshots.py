@@ -1,0 +1,70 @@
+"""Take the README's screenshots: the demo inbox, a thread with the live check, the inbox in Chinese.
+
+Run from the repository root: ``.venv/bin/python -m tools.screenshots`` (needs Debian's chromium).
+It writes a demo database in a temporary folder, serves the web app on a free loopback port
+and saves PNGs to ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Page, ViewportSize, sync_playwright
+from tests.web.browser import CHROMIUM_FLAGS, serving
+
+from sellerdesk.config import load_config
+from sellerdesk.services.database import open_database
+from sellerdesk.services.demo import write_demo
+from sellerdesk.web.app import create_app
+from sellerdesk.web.settings import WebSettings, random_secret
+
+OUT = Path("docs/screenshots")
+VIEWPORT: ViewportSize = {"width": 1366, "height": 860}
+DRAFT = ("Hello, thank you for your message. Your parcel left our warehouse yesterday. If you are happy with it, "
+         "please leave us a 5-star review and we will send you a $10 gift card! Questions? Write to "
+         "help@acme-shop.example.")
+
+
+def sign_in(page: Page, base: str) -> None:
+    """Sign in as the demo user."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", "demo")
+    page.fill("input[name=password]", "demo")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/inbox")
+
+
+def main() -> int:
+    """Build the demo, snap the pages, print where the files went."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        config_path = Path(folder) / "demo.toml"
+        write_demo(database_url=url, config_path=config_path, now=datetime.now(UTC), threads=60)
+        config = load_config(config_path, env={})
+        with open_database(url) as db, sync_playwright() as playwright:
+            app = create_app(config, db, settings=WebSettings(secret_key=random_secret(), allow_demo_login=True,
+                                                              secure_cookies=False))
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            with serving(app) as base:
+                page = browser.new_page(viewport=VIEWPORT, locale="en-US")
+                sign_in(page, base)
+                page.screenshot(path=OUT / "inbox.png")
+                page.locator("tr.row a").nth(2).click()
+                page.fill("#reply-text", DRAFT)
+                page.wait_for_selector("#findings li")
+                page.screenshot(path=OUT / "thread.png", full_page=True)
+                page.click("[data-testid=lang-zh_Hans]")
+                page.goto(f"{base}/inbox")
+                page.screenshot(path=OUT / "inbox-zh.png")
+            browser.close()
+    for name in ("inbox.png", "thread.png", "inbox-zh.png"):
+        print(OUT / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
