@@ -33,6 +33,7 @@ _ACRONYMS = frozenset({
     "LTD", "INC", "ETA", "QR", "AM", "PM", "I", "A", "EUR", "USD", "GBP", "JPY", "TBA", "PO", "BOX",
 })
 _CAPITALS = re.compile(r"[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}")
+_CAPS_STRETCH = re.compile(r"(?<![\w])(?:[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}[ ,.;:\-!?]+){2,}[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}(?![\w])")
 _ALARM_WORDS = ("URGENT", "HELP", "ASAP", "DRINGEND", "HILFE", "AYUDA", "AIUTO", "IMPORTANT", "至急", "緊急",
                 "紧急", "救命")
 _BANG = re.compile(r"[!！]{3,}|[?？][!！][?？!！]+|[!！][?？][!！?？]+")
@@ -90,7 +91,7 @@ def find_attachments(draft: Draft) -> Iterator[Finding]:
 
 def find_emoji(draft: Draft) -> Iterator[Finding]:
     """Emoji and pictographs."""
-    if draft.text.isascii():
+    if draft.text.isascii() or max(draft.text) < "\u2300":
         return
     for match in EMOJI.finditer(draft.text):
         yield draft.finding(
@@ -114,24 +115,16 @@ def find_shouting(draft: Draft) -> Iterator[Finding]:
 
 def _caps_runs(text: str) -> Iterator[tuple[int, int]]:
     """Spans of three or more consecutive capitalised words that are not acronyms."""
-    run: list[tuple[int, int]] = []
-    # Searching for capitals without a leading \b lets the regex engine skip lower-case text quickly.
-    for match in [*_CAPITALS.finditer(text), None]:
-        word = None
-        if match is not None:
-            start, end = match.span()
-            whole = (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
-            if not whole:
+    # One scan finds stretches of three capitalised words; only those are looked at word by word.
+    for stretch in _CAPS_STRETCH.finditer(text):
+        run: list[tuple[int, int]] = []
+        for word in [*_CAPITALS.finditer(text, stretch.start(), stretch.end()), None]:
+            if word is not None and word.group(0) not in _ACRONYMS and not _ALARM.fullmatch(word.group(0)):
+                run.append(word.span())
                 continue
-            word = match.group(0)
-        breaks = word is None or word in _ACRONYMS or bool(_ALARM.fullmatch(word)) or \
-            (bool(run) and match is not None and text[run[-1][1]:match.start()].strip(" ,.;:-!?") != "")
-        if breaks:
             if len(run) >= 3:
                 yield run[0][0], run[-1][1]
             run = []
-        if match is not None and word is not None and word not in _ACRONYMS and not _ALARM.fullmatch(word):
-            run.append(match.span())
 
 
 def _shout(draft: Draft, span: tuple[int, int]) -> Finding:

@@ -58,14 +58,18 @@ OPT_OUT = re.compile(
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "marketing": (
-        "code", "% off", "%off", "next order", "next purchase", "future order", "future purchase", "new arrival",
+        " code", "% off", "%off", "next order", "next purchase", "future order", "future purchase", "new arrival",
         "new product", "new collection", "new release", "check out our", "look at our", "browse our", "see our",
-        "you may also", "you might also", "visit our", "sale", "deal", "offer", "newsletter", "buy one", "buy 1",
-        "buy two", "buy 2", "stock up", "subscribe", "gutschein", "rabatt", "aktions", "nächste", "zukünftige",
+        "you may also", "you might also", "visit our", "black friday", "cyber monday", "prime day", "flash sale",
+        "flash deal", "limited-time", "limited time", "exclusive", "special sale", "special deal", "special offer",
+        "seasonal", "newsletter", "buy one", "buy 1", "buy two", "buy 2", "stock up", "subscribe", "gutschein",
+        "rabatt", "aktions", "nächste bestellung", "nächsten bestellung", "nächsten einkauf", "nächsten kauf",
+        "zukünftige bestellung", "zukünftigen",
         "unsere neuen", "unsere anderen", "unsere weiteren", "neuheiten", "sonderangebot", "besuchen sie unser",
-        "prochain", "nos nouveaux", "nos autres", "nouveautés", "visitez notre boutique", "código", "codigo",
-        "cupón", "cupon", "próxima", "proxima", "nuestros nuevos", "nuestros otros", "novedades",
-        "visite nuestra tienda", "codice", "prossim", "nostri nuovi", "nostri altri", "novità", "nostro negozio",
+        "prochaine commande", "prochain achat", "nos nouveaux", "nos autres", "nouveautés", "visitez notre boutique",
+        "código", "codigo", "cupón", "cupon", "próxima compra", "proxima compra", "próximo pedido", "proximo pedido",
+        "nuestros nuevos", "nuestros otros", "novedades", "visite nuestra tienda", "codice", "prossimo acquisto",
+        "prossimo ordine", "prossimi acquisti", "nostri nuovi", "nostri altri", "novità", "nostro negozio",
         "クーポン", "割引コード", "プロモーションコード", "次回", "新商品", "新製品", "セール情報", "他の商品も",
         "ストアをご覧", "优惠券", "折扣码", "优惠码", "下次购买", "下单立减", "新品", "店铺其他", "关注店铺"),
     "opt_out": (

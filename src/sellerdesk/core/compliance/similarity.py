@@ -24,8 +24,6 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from sellerdesk.core.compliance.normalise import IDENTIFIERS
-
 _GREETING_NAME = re.compile(
     r"\b(?:dear|hi|hello|hey|hallo|liebe[rs]?|sehr geehrte[rs]?|guten tag|bonjour|cher|chère|hola|estimad[oa]"
     r"|buenos días|gentile|caro|cara|ciao|salve)\s+(?:(?:mr|mrs|ms|herr|frau|monsieur|madame|sr|sra|sig"
@@ -34,7 +32,11 @@ _GREETING_NAME = re.compile(
     re.IGNORECASE,
 )
 _JA_NAME = re.compile(r"[^\s、。,]{1,12}(?:様|さま|さん)")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A token with a digit; CJK text has no spaces, so Han and kana end such a token.
+_ID_CHARS = r"[A-Za-z0-9\u00c0-\u024f$€£¥￥.,:/#+\-]"
+_WITH_DIGIT = re.compile(rf"{_ID_CHARS[:-1]}]*?\d{_ID_CHARS}*")
+# Greetings open a reply: looking for the buyer's name further in costs time and finds product names.
+_GREETING_REACH = 80
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W\d_]+|#|0", re.UNICODE)
 
 MAX_HASH = (1 << 31) - 1
@@ -44,11 +46,15 @@ ROWS = 7
 
 
 def mask_variables(text: str) -> str:
-    """*text* with the parts that change from buyer to buyer replaced by ``#`` (names, IDs, dates, amounts)."""
-    text = IDENTIFIERS.sub(" # ", text)
-    text = _GREETING_NAME.sub(" # ", text)
-    text = _JA_NAME.sub(" # ", text)
-    return _NUMBER.sub(" 0 ", text)
+    """*text* with the parts that change from buyer to buyer replaced by ``#``.
+
+    Every token holding a digit (order IDs, tracking numbers, dates, amounts, postcodes) becomes
+    ``#``, and so does the name after a greeting ("Dear John", "Hallo Frau Müller", "山田様").
+    """
+    head = _GREETING_NAME.sub(" # ", text[:_GREETING_REACH]) + text[_GREETING_REACH:]
+    if "様" in head or "さま" in head or "さん" in head:
+        head = _JA_NAME.sub(" # ", head)
+    return _WITH_DIGIT.sub(" # ", head)
 
 
 @lru_cache(maxsize=200_000)
@@ -115,7 +121,7 @@ class NearDuplicateIndex:
         self._keys = np.empty(0, dtype=np.int64)
         self._sigs = np.empty((0, NUM_PERM), dtype=np.uint16)
         self._band_keys = np.empty((BANDS, 0), dtype=np.uint64)
-        self._band_rows = np.empty((BANDS, 0), dtype=np.int64)
+        self._band_rows = np.empty((BANDS, 0), dtype=np.int32)
         self._merged = 0  # rows [0, merged) are in the sorted band arrays
         self._key_chunks: list[npt.NDArray[np.int64]] = []
         self._sig_chunks: list[npt.NDArray[np.uint16]] = []
@@ -155,7 +161,7 @@ class NearDuplicateIndex:
             self._pending_bands = np.concatenate((self._pending_bands, *self._band_chunks))
             self._key_chunks, self._sig_chunks, self._band_chunks = [], [], []
         if len(self._pending_bands) > self.MERGE_AFTER:
-            rows = np.arange(self._merged, len(self._keys), dtype=np.int64)
+            rows = np.arange(self._merged, len(self._keys), dtype=np.int32)
             merged_keys = np.concatenate((self._band_keys, self._pending_bands.T), axis=1)
             merged_rows = np.concatenate((self._band_rows, np.broadcast_to(rows, (BANDS, len(rows)))), axis=1)
             order = np.argsort(merged_keys, axis=1, kind="stable")
