@@ -80,7 +80,7 @@ def test_uids_and_the_checkpoint(db: Database) -> None:
         raw = store.put_raw(relay(), now=T0)
         assert store.record_uid(mailbox, uidvalidity=5, uid=10, raw=raw)
         assert not store.record_uid(mailbox, uidvalidity=5, uid=10, raw=raw)
-        assert store.record_uid(mailbox, uidvalidity=6, uid=10, raw=raw)  # a new UIDVALIDITY is a new folder
+        assert store.record_uid(mailbox, uidvalidity=6, uid=10, raw=raw.id)  # a new UIDVALIDITY: a new folder
         store.advance_checkpoint(mailbox, uidvalidity=5, last_uid=10, now=T0)
         store.advance_checkpoint(mailbox, uidvalidity=5, last_uid=4, now=T0)  # never moves back
         assert (mailbox.uidvalidity, mailbox.last_uid) == (5, 10)

@@ -178,11 +178,12 @@ class SqlStore(ConversationQueries):
             raise NotFoundError(f"raw mail {raw} does not exist")
         return codec.decompress(row.compression, row.data, what=f"raw mail {row.id}")
 
-    def record_uid(self, mailbox: Mailbox, *, uidvalidity: int, uid: int, raw: RawMail) -> bool:
-        """Remember that IMAP message *uid* of *mailbox* brought *raw*; False when already known."""
+    def record_uid(self, mailbox: Mailbox, *, uidvalidity: int, uid: int, raw: RawMail | int) -> bool:
+        """Remember that IMAP message *uid* of *mailbox* brought *raw* (a row or its id); False when known."""
         if self.has_uid(mailbox, uidvalidity=uidvalidity, uid=uid):
             return False
-        row = MailboxUid(mailbox_id=mailbox.id, uidvalidity=uidvalidity, uid=uid, raw_mail_id=raw.id)
+        raw_mail_id = raw if isinstance(raw, int) else raw.id
+        row = MailboxUid(mailbox_id=mailbox.id, uidvalidity=uidvalidity, uid=uid, raw_mail_id=raw_mail_id)
         return self.insert_once(row, lambda: self._find_uid(mailbox, uidvalidity, uid)) is row
 
     def has_uid(self, mailbox: Mailbox, *, uidvalidity: int, uid: int) -> bool:
