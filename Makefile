@@ -18,6 +18,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/sellerdesk demo --database-url sqlite:///sellerdesk.db --reset
 	$(BIN)/sellerdesk inbox --database-url sqlite:///sellerdesk.db
+	$(BIN)/sellerdesk serve --config sellerdesk-demo.toml --allow-demo-login
 
 ## Run the whole test suite (lint and types first: they are part of the bar).
 test: $(STAMP)
