@@ -208,7 +208,7 @@ def test_retries_give_up_visibly(db: Database, sink: SmtpSink) -> None:
 
 
 def test_mixed_faults_lose_no_reply_and_send_none_twice(db: Database, sink: SmtpSink) -> None:
-    for number in range(1, 25):
+    for number in range(1, 17):
         queue(db, buyer_thread(db, sink, number), text=f"{TEXT} ({number})", checker=passing)
     rng = random.Random(2026)
     sink.fail_next(*rng.choices([None, *Fault], weights=[6, 1, 1, 2, 2, 2, 1, 1], k=200))
@@ -231,7 +231,7 @@ def test_mixed_faults_lose_no_reply_and_send_none_twice(db: Database, sink: Smtp
         else:
             assert got <= 1
     # the seeded faults reach every end state; most replies still go out
-    assert states["sent"] >= 12
+    assert states["sent"] >= 8
     assert states["failed"] >= 1
     assert states["unknown"] >= 1
 
@@ -267,7 +267,7 @@ def test_a_worker_killed_between_claim_and_send_leaves_unknown_never_a_resend(
 
 
 def test_two_workers_racing_send_each_reply_once(database_url: str, db: Database, sink: SmtpSink) -> None:
-    for number in range(1, 21):
+    for number in range(1, 13):
         queue(db, buyer_thread(db, sink, number), text=f"{TEXT} ({number})", checker=passing)
     start = threading.Barrier(2, timeout=30)
 
@@ -284,7 +284,7 @@ def test_two_workers_racing_send_each_reply_once(database_url: str, db: Database
         claimed = [future.result(timeout=120) for future in futures]
     assert not set(claimed[0]) & set(claimed[1])
     assert sorted(claimed[0] + claimed[1]) == [d.id for d in deliveries(db)]
-    assert sorted(Counter(sink.accepted_ids()).values()) == [1] * 20
+    assert sorted(Counter(sink.accepted_ids()).values()) == [1] * 12
     assert {d.state for d in deliveries(db)} == {"sent"}
 
 
