@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from sellerdesk.adapters.db.engine import create_engine_for, migrate
+from sellerdesk.adapters.db.engine import alembic_config, create_engine_for, migrate
 from sellerdesk.adapters.db.tables import Base, Store
 from sellerdesk.config import StoreConfig
 from sellerdesk.errors import ConfigError, StoreError
@@ -61,6 +62,21 @@ def test_migrations_match_the_tables_and_run_twice(empty_database_url: str) -> N
             tables = set(sa.inspect(connection).get_table_names())
         assert differences == []
         assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    finally:
+        engine.dispose()
+
+
+def test_migrations_go_down_and_up_again(empty_database_url: str) -> None:
+    engine = create_engine_for(empty_database_url)
+    try:
+        migrate(engine)
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "base")
+        with engine.connect() as connection:
+            assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
+        migrate(engine)
+        with engine.connect() as connection:
+            assert "messages" in sa.inspect(connection).get_table_names()
     finally:
         engine.dispose()
 

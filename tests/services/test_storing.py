@@ -6,6 +6,8 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from sellerdesk.adapters.db.tables import Attachment, Blob, Buyer, Message, RawMail, Thread
@@ -255,3 +257,19 @@ def test_two_writers_racing_on_the_same_mails_store_each_once(db: Database) -> N
         thread.join()
     assert errors == []
     assert (count(db, Message), count(db, RawMail), count(db, Buyer)) == (12, 12, 3)
+
+
+HEADERS = st.lists(st.sampled_from([b"From: x@y.z", b"Subject: =?utf-8?b?w6k=?=", b"Message-ID: <a@b>",
+                                    b"Content-Type: multipart/mixed; boundary=zz", b"Date: yesterday",
+                                    b"Content-Transfer-Encoding: base64", b"X: \xff\xfe"]), max_size=5)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(headers=HEADERS, body=st.binary(max_size=400))
+def test_any_bytes_are_stored_or_quarantined_and_kept(db: Database, headers: list[bytes], body: bytes) -> None:
+    raw = b"\r\n".join(headers) + b"\r\n\r\n" + body
+    outcome = put(db, raw)
+    assert outcome.outcome in {"stored", "quarantined", "duplicate"}
+    with db.reading() as store:
+        assert store.get_raw(outcome.raw_mail_id) == raw
+        assert store.get_message(outcome.message_id).raw_mail_id is not None
