@@ -11,7 +11,13 @@ from sellerdesk.core.mail import MailAttachment, MailKind, NoticeType
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.core.relay_formats import RELAY_FORMATS, SUBJECT_KINDS
 from sellerdesk.errors import MessageParseError
-from sellerdesk.samples import SampleMail, generate_relay_mails, render_buyer_message, render_notice
+from sellerdesk.samples import (
+    SampleMail,
+    generate_relay_mails,
+    render_buyer_message,
+    render_delivery_report,
+    render_notice,
+)
 
 DATE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CORPUS = generate_relay_mails(seed=11, count=240)
@@ -46,6 +52,7 @@ def assert_matches(sample: SampleMail) -> None:
         assert all(line in quoted for line in sample.quoted.split("\n")) if sample.quoted else not quoted
     assert {name: getattr(parsed, name) for name in expected} == expected, sample.shape
     assert parsed.date is not None
+    assert parsed.problems == (), sample.shape  # well-formed mail: nothing to work around
 
 
 @pytest.mark.parametrize("sample", CORPUS, ids=[f"{n}-{s.shape}" for n, s in enumerate(CORPUS)])
@@ -172,6 +179,15 @@ def test_an_unknown_amazon_notice_is_typed_other() -> None:
     raw = render_notice(notice_type=NoticeType.OTHER, marketplace="IT", date=DATE, message_id="n2@amazon.example")
     parsed = parse_relay_mail(raw)
     assert (parsed.kind, parsed.notice_type, parsed.marketplace) == (MailKind.AMAZON_NOTICE, NoticeType.OTHER, "IT")
+
+
+def test_a_bounce_from_the_sellers_server_names_the_failed_reply() -> None:
+    raw = render_delivery_report(original_message_id="reply-9@seller.example", recipient="abc@marketplace.amazon.fr",
+                                 date=DATE, message_id="dsn-9@mail.seller.example")
+    parsed = parse_relay_mail(raw)
+    assert (parsed.kind, parsed.notice_type, parsed.related_message_id, parsed.marketplace) == (
+        MailKind.AMAZON_NOTICE, NoticeType.DELIVERY_FAILURE, "reply-9@seller.example", "FR",
+    )
 
 
 def test_a_sent_copy_carries_the_sellers_words() -> None:

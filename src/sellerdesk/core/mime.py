@@ -47,6 +47,7 @@ _WORD_GAP = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
 _Q_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 _MAX_DEPTH = 12
 _MAX_PARTS = 200
 
@@ -125,7 +126,7 @@ def _guess(data: bytes, why: str) -> tuple[str, str]:
         return data.decode("utf-8"), f"{why}; decoded as utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data[:20000]).best()
+    best = charset_normalizer.from_bytes(data[:5000]).best()
     if best is not None:
         try:
             return data.decode(best.encoding), f"{why}; detected {best.encoding}"
@@ -272,7 +273,14 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -
     if depth > _MAX_DEPTH or seen[0] > _MAX_PARTS:
         content.problems.append("MIME tree too deep or too large; the rest was skipped")
         return
-    ctype = part.get_content_type()
+    # One pass over the raw headers: the stdlib's accessors re-scan and re-parse them per call.
+    headers: dict[str, str] = {}
+    for name, value in part.raw_items():
+        headers.setdefault(name.lower(), str(value))
+    raw_type = headers.get("content-type", "")
+    ctype = raw_type.partition(";")[0].strip().lower()
+    if ctype.count("/") != 1:
+        ctype = part.get_default_type()
     payload = part.get_payload()
     if ctype == "message/rfc822" or (ctype.startswith("message/") and isinstance(payload, list)):
         inner = payload[0] if isinstance(payload, list) and payload else None
@@ -284,20 +292,20 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -
             if isinstance(child, Message):
                 _walk(child, content, depth=depth + 1, seen=seen)
         return
-    data = _payload_bytes(part, content)
-    disposition_header = part.get("content-disposition")
-    # Parsing parameters is the slow part of the stdlib: skip it for the plain body parts.
-    named = disposition_header is not None or "name" in str(part.get("content-type", "")).lower()
-    filename = part.get_filename() if named else None
+    data = _payload_bytes(part, payload, encoding=headers.get("content-transfer-encoding", ""), content=content)
+    disposition_header = headers.get("content-disposition")
+    # Parsing parameters is the slow part of the stdlib: only for parts that may carry a name.
+    filename = part.get_filename() if disposition_header is not None or "name" in raw_type.lower() else None
     if filename is not None:
         filename, header_problems = decode_header_value(str(filename))
         content.problems.extend(header_problems)
-    disposition = part.get_content_disposition() if disposition_header is not None else None
+    attached = disposition_header is not None and disposition_header.lstrip().lower().startswith("attachment")
     if ctype in ("text/rfc822-headers", "message/delivery-status"):
         content.embedded_headers.append(data.decode("utf-8", "replace"))
         return
-    if ctype in ("text/plain", "text/html") and disposition != "attachment" and filename is None:
-        text, problem = decode_bytes(data, part.get_content_charset())
+    if ctype in ("text/plain", "text/html") and not attached and filename is None:
+        charset = _CHARSET_PARAM.search(raw_type)
+        text, problem = decode_bytes(data, charset.group(1) if charset else None)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if problem:
             content.problems.append(f"{ctype} body: {problem}")
@@ -310,27 +318,29 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -
     content.attachments.append(MailAttachment(filename=filename, content_type=ctype, data=data))
 
 
-def _payload_bytes(part: Message, content: MimeContent) -> bytes:
-    if part.get("content-transfer-encoding", "").strip().lower() == "base64":
-        return _lenient_base64(part, content)
-    try:
-        data = part.get_payload(decode=True)
-    except (ValueError, LookupError, binascii.Error) as exc:
-        content.problems.append(f"undecodable {part.get_content_type()} part: {exc}")
-        return b""
+def _payload_bytes(part: Message, payload: object, *, encoding: str, content: MimeContent) -> bytes:
+    encoding = encoding.strip().lower()
+    if isinstance(payload, str) and encoding in ("base64", "quoted-printable"):
+        try:
+            raw = payload.encode("ascii", "surrogateescape")
+        except UnicodeEncodeError:  # a message built from str rather than bytes
+            raw = payload.encode("utf-8", "surrogateescape")
+        if encoding == "base64":
+            return _lenient_base64(raw, part.get_content_type(), content)
+        return binascii.a2b_qp(raw)
+    # 7bit, 8bit, binary, uuencode: the stdlib hands back the original bytes.
+    data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
 
 
-def _lenient_base64(part: Message, content: MimeContent) -> bytes:
+def _lenient_base64(raw: bytes, ctype: str, content: MimeContent) -> bytes:
     # The stdlib hands back the undecoded text when base64 is damaged; decode what is there.
-    payload = part.get_payload()
-    raw = payload.encode("ascii", "ignore") if isinstance(payload, str) else b""
     try:
         return binascii.a2b_base64(raw)
     except binascii.Error:
         cleaned = _NOT_BASE64.sub(b"", raw)
         cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
-        content.problems.append(f"damaged base64 in a {part.get_content_type()} part; decoded what was readable")
+        content.problems.append(f"damaged base64 in a {ctype} part; decoded what was readable")
         try:
             return binascii.a2b_base64(cleaned)
         except binascii.Error:

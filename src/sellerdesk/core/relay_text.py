@@ -116,9 +116,17 @@ def strip_reply_prefix(subject: str) -> str:
     return _REPLY_PREFIX.sub("", subject, count=1).strip()
 
 
-def _languages_first(marketplace: str | None) -> list[str]:
+def _language_order(marketplace: str | None) -> tuple[str, ...]:
     first = [s.language for s in RELAY_FORMATS[marketplace].strings] if marketplace in RELAY_FORMATS else []
-    return first + [s.language for s in LANGUAGE_STRINGS if s.language not in first]
+    return (*first, *(s.language for s in LANGUAGE_STRINGS if s.language not in first))
+
+
+_LANGUAGE_ORDER = {code: _language_order(code) for code in RELAY_FORMATS}
+_ALL_LANGUAGES = _language_order(None)
+
+
+def _languages_first(marketplace: str | None) -> tuple[str, ...]:
+    return _LANGUAGE_ORDER.get(marketplace or "", _ALL_LANGUAGES)
 
 
 def _first_match(

@@ -6,7 +6,9 @@ benchmarks get the same bytes on every run.
 
 from __future__ import annotations
 
-from sellerdesk.samples.relay import render_buyer_message, render_notice
+from sellerdesk.samples.relay import render_buyer_message, render_delivery_report, render_notice
 from sellerdesk.samples.relay_corpus import SampleMail, generate_relay_mails
 
-__all__ = ["SampleMail", "generate_relay_mails", "render_buyer_message", "render_notice"]
+__all__ = [
+    "SampleMail", "generate_relay_mails", "render_buyer_message", "render_delivery_report", "render_notice",
+]

@@ -154,6 +154,50 @@ def render_notice(
     )
 
 
+def render_delivery_report(
+    *,
+    original_message_id: str,
+    recipient: str,
+    date: datetime,
+    message_id: str,
+    reporting_mta: str = "mail.seller.example",
+    status: str = "5.7.1",
+    diagnostic: str = "550 5.7.1 sender not approved for Amazon messaging",
+    to_address: str = "support@seller.example",
+) -> bytes:
+    """A bounce (RFC 3464 delivery status report) from the seller's own mail server.
+
+    It reports that the mail *original_message_id* to the relay alias *recipient* failed; the
+    parser reads it as a delivery failure naming that Message-ID.
+    """
+    boundary = "dsn_" + hashlib.sha256(message_id.encode()).hexdigest()[:16]
+    text = _CRLF.join([
+        f"This is the mail system at host {reporting_mta}.",
+        "Your message could not be delivered to one or more recipients.",
+        "",
+        f"<{recipient}>: {diagnostic}",
+        "",
+    ])
+    status_part = _CRLF.join([
+        "Content-Type: message/delivery-status", "", f"Reporting-MTA: dns; {reporting_mta}",
+        f"Final-Recipient: rfc822; {recipient}", "Action: failed", f"Status: {status}",
+        f"Diagnostic-Code: smtp; {diagnostic}", "",
+    ])
+    headers_part = _CRLF.join([
+        "Content-Type: text/rfc822-headers", "", f"From: {to_address}", f"To: {recipient}",
+        f"Message-ID: <{original_message_id}>", "",
+    ])
+    head = _CRLF.join([
+        f"From: Mail Delivery System <MAILER-DAEMON@{reporting_mta}>", f"To: {to_address}",
+        "Subject: Undelivered Mail Returned to Sender", f"Date: {format_datetime(date)}",
+        f"Message-ID: <{message_id}>", "MIME-Version: 1.0",
+        f'Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"', "", "",
+    ])
+    plain = f"Content-Type: text/plain; charset=us-ascii{_CRLF}{_CRLF}{text}"
+    parts = [part.encode("ascii") for part in (plain, status_part, headers_part)]
+    return head.encode("ascii") + _multipart_body(parts, boundary)
+
+
 def _format(marketplace: str) -> RelayFormat:
     if marketplace not in RELAY_FORMATS:
         raise ValueError(f"unknown marketplace {marketplace!r}; use one of {sorted(RELAY_FORMATS)}")
@@ -272,5 +316,9 @@ def _attachment(attachment: MailAttachment) -> bytes:
 
 def _multipart(subtype: str, parts: list[bytes], boundary: str) -> bytes:
     head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"{_CRLF}{_CRLF}'.encode("ascii")
+    return head + _multipart_body(parts, boundary)
+
+
+def _multipart_body(parts: list[bytes], boundary: str) -> bytes:
     sep = f"{_CRLF}--{boundary}{_CRLF}".encode("ascii")
-    return head + sep.lstrip(b"\r\n") + sep.join(parts) + f"{_CRLF}--{boundary}--{_CRLF}".encode("ascii")
+    return sep.lstrip(b"\r\n") + sep.join(parts) + f"{_CRLF}--{boundary}--{_CRLF}".encode("ascii")
