@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -13,7 +14,7 @@ from sellerdesk.core.intents import INTENTS
 _register()
 
 
-def run(lines: list[object], *args: str) -> tuple[int, list[dict[str, object]]]:
+def run(lines: list[object], *args: str) -> tuple[int, list[dict[str, Any]]]:
     text = "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines)
     result = CliRunner().invoke(cli, ["classify", *args, "-"], input=text + "\n")
     return result.exit_code, [json.loads(out) for out in result.output.splitlines()]
@@ -31,9 +32,9 @@ def test_one_result_per_line_in_order_with_the_contracts_fields() -> None:
     assert [line["language"] for line in out] == ["en", "de", "ja"]
     for line in out:
         assert set(line) <= {"id", "intent", "confidence", "language", "intents", "low_confidence"}
-        assert 0 <= line["confidence"] <= 1  # type: ignore[operator]
-        assert set(line.get("intents", [])) <= set(INTENTS)  # type: ignore[arg-type]
-    assert "return_refund" in out[1]["intents"]  # type: ignore[operator]
+        assert 0 <= line["confidence"] <= 1
+        assert set(line.get("intents", [])) <= set(INTENTS)
+    assert "return_refund" in out[1]["intents"]
 
 
 def test_bad_lines_get_an_error_and_the_batch_carries_on() -> None:
@@ -47,11 +48,11 @@ def test_bad_lines_get_an_error_and_the_batch_carries_on() -> None:
     ])
     assert status == 1
     assert [line["id"] for line in out] == [None, 2, 3, 4, 5, 6]
-    assert "not valid JSON" in out[0]["error"]  # type: ignore[operator]
-    assert "missing field 'text'" in out[1]["error"]  # type: ignore[operator]
-    assert "must be a str" in out[2]["error"]  # type: ignore[operator]
-    assert "'subject' must be a string" in out[3]["error"]  # type: ignore[operator]
-    assert "unknown marketplace 'XX'" in out[4]["error"]  # type: ignore[operator]
+    assert "not valid JSON" in out[0]["error"]
+    assert "missing field 'text'" in out[1]["error"]
+    assert "must be a str" in out[2]["error"]
+    assert "'subject' must be a string" in out[3]["error"]
+    assert "unknown marketplace 'XX'" in out[4]["error"]
     assert out[5]["intent"] == "cancel_order"
 
 
