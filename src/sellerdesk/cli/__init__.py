@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "sellerdesk.cli.ingest_commands",
     "sellerdesk.cli.outbox_commands",
     "sellerdesk.cli.classify_commands",
+    "sellerdesk.cli.spapi_commands",
 )
 
 

@@ -7,7 +7,7 @@ It stands in for Amazon in tests (over real HTTP on a loopback port) and in the 
 from __future__ import annotations
 
 from sellerdesk.adapters.spapi.emulator.app import build_app
-from sellerdesk.adapters.spapi.emulator.server import EmulatorServer, demo_order_specs, serve_forever
+from sellerdesk.adapters.spapi.emulator.server import EmulatorServer, demo_order_specs, emulator_state, serve_forever
 from sellerdesk.adapters.spapi.emulator.state import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -31,5 +31,6 @@ __all__ = [
     "OrderSpec",
     "build_app",
     "demo_order_specs",
+    "emulator_state",
     "serve_forever",
 ]

@@ -75,6 +75,20 @@ def serve_forever(state: EmulatorState, *, host: str, port: int) -> None:
     uvicorn.run(build_app(state), host=host, port=port, log_level="info", lifespan="off")
 
 
+def emulator_state(*, seed: str, marketplaces: tuple[str, ...], throttle: bool = True) -> EmulatorState:
+    """The state ``sellerdesk spapi-emulator`` starts with: ``seed`` ``demo`` registers the demo inbox's orders.
+
+    Raises:
+        SpApiError: *seed* is neither ``demo`` nor ``none``.
+    """
+    state = EmulatorState(marketplaces=marketplaces, throttle=throttle)
+    if seed == "demo":
+        state.seed_orders(demo_order_specs())
+    elif seed != "none":
+        raise SpApiError(f"--seed {seed!r}: use \"demo\" (the demo inbox's orders) or \"none\"")
+    return state
+
+
 def demo_order_specs(*, seed: int = 7) -> list[OrderSpec]:
     """The orders of the demo inbox (``sellerdesk demo``): ID, marketplace and item of every demo thread.
 

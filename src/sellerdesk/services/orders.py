@@ -1,0 +1,234 @@
+"""Orders beside threads: fetch from the SP-API, cache with freshness rules, enrich threads, poll changes.
+
+Every thread that names an order gets the order's snapshot (items, ASIN, status, AFN/MFN,
+delivery window, carrier, tracking) in the order cache, refreshed when it goes stale
+(:func:`sellerdesk.core.orders.is_fresh`) and when the order changes. Changes are found by
+polling searchOrders by last update time (the fallback of the ORDER_CHANGE notification) and
+recorded as order events (a buyer-requested cancellation, an undeliverable parcel...).
+
+Expected failures are results, not exceptions: an unknown order, an order of another
+marketplace, a store whose credentials are refused (the other stores carry on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sellerdesk.adapters.db.spapi_records import SpApiRecords
+from sellerdesk.adapters.spapi.client import SpApiClient
+from sellerdesk.adapters.spapi.errors import SpApiAuthError, SpApiNotFoundError, SpApiRequestError
+from sellerdesk.config import StoreConfig
+from sellerdesk.core.marketplaces import MARKETPLACES
+from sellerdesk.core.orders import OrderSnapshot, changes, from_v0, from_v2026, is_fresh
+from sellerdesk.errors import ConfigError, SpApiError
+from sellerdesk.services.database import Database
+
+V0_RETIRED = datetime(2027, 3, 27).date()
+FIRST_POLL_DAYS = 30  # how far back the first poll of a store looks
+ClientFactory = Callable[[StoreConfig], SpApiClient]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as shown: the snapshot (``None`` when Amazon could not give one), its age, any problem."""
+
+    order_id: str
+    snapshot: OrderSnapshot | None
+    fetched_at: datetime | None
+    from_cache: bool
+    problem: str | None = None
+
+
+@dataclass
+class StoreSync:
+    """What one store's sync did (or why it could not)."""
+
+    store: str
+    enriched: int = 0
+    fresh: int = 0
+    changed: int = 0
+    events: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping."""
+        return {"store": self.store, "enriched": self.enriched, "fresh": self.fresh, "changed": self.changed,
+                "events": self.events, "problems": self.problems, "error": self.error}
+
+
+def fetch_order(client: SpApiClient, order_id: str, *, api: str = "2026-01-01",
+                today: datetime | None = None) -> OrderSnapshot:
+    """Fetch one order with the configured Orders API version.
+
+    Raises:
+        ConfigError: *api* is unknown, or v0 after its retirement.
+        SpApiError: Amazon refused (see :mod:`sellerdesk.adapters.spapi.errors`).
+    """
+    if api == "2026-01-01":
+        return _mapped(lambda: from_v2026(client.get_order(order_id)), order_id)
+    if api == "v0":
+        if today is not None and today.date() >= V0_RETIRED:
+            raise ConfigError(f"store {client.store!r}: spapi_orders_api = \"v0\" was retired by Amazon on "
+                              f"{V0_RETIRED}; set it to \"2026-01-01\"")
+        return _mapped(lambda: from_v0(client.get_order_v0(order_id), client.get_order_items_v0(order_id)), order_id)
+    raise ConfigError(f"store {client.store!r}: spapi_orders_api {api!r} is not \"2026-01-01\" or \"v0\"")
+
+
+def _mapped(fetch: Callable[[], OrderSnapshot], order_id: str) -> OrderSnapshot:
+    try:
+        return fetch()
+    except ValueError as exc:
+        raise SpApiError(f"order {order_id}: Amazon's answer could not be read ({exc})") from exc
+
+
+def show_order(db: Database, store: StoreConfig, client_factory: ClientFactory, order_id: str, *, now: datetime,
+               refresh: bool = False) -> OrderView:
+    """The order from the cache when fresh, else from Amazon (then cached).
+
+    Raises:
+        SpApiError: Amazon failed in a way that is not about this order (credentials, outage).
+    """
+    with db.transaction() as sql:
+        store_id = sql.ensure_store(store, now=now).id
+        row = SpApiRecords(sql).cached_order(store_id, order_id)
+        if row is not None and row.data and not refresh:
+            cached = OrderSnapshot.from_dict(row.data)
+            if is_fresh(cached, fetched_at=row.fetched_at, now=now):
+                return OrderView(order_id, cached, row.fetched_at, from_cache=True)
+    with client_factory(store) as client:
+        try:
+            snapshot = fetch_order(client, order_id, api=store.spapi_orders_api, today=now)
+        except SpApiNotFoundError as exc:
+            with db.transaction() as sql:
+                SpApiRecords(sql).order_failed(store_id, order_id, error=str(exc), now=now)
+            return OrderView(order_id, None, None, from_cache=False, problem=str(exc))
+    with db.transaction() as sql:
+        _store_snapshot(SpApiRecords(sql), store_id, snapshot, now=now, source="fetch")
+    return OrderView(order_id, snapshot, now, from_cache=False, problem=_marketplace_problem(store, snapshot))
+
+
+def _marketplace_problem(store: StoreConfig, snapshot: OrderSnapshot, expected: str | None = None) -> str | None:
+    if expected and snapshot.marketplace and snapshot.marketplace != expected:
+        return (f"order {snapshot.order_id} was placed in {snapshot.marketplace}, but the thread came from "
+                f"{expected}: check the order ID the buyer gave")
+    if snapshot.marketplace and snapshot.marketplace not in store.marketplaces:
+        return (f"order {snapshot.order_id} was placed in {snapshot.marketplace}, which store {store.name!r} does "
+                f"not sell in ({', '.join(store.marketplaces)}): add it to marketplaces or check the order ID")
+    return None
+
+
+def _store_snapshot(records: SpApiRecords, store_id: int, snapshot: OrderSnapshot, *, now: datetime,
+                    source: str) -> tuple[str, ...]:
+    before = records.put_order(store_id, snapshot.to_dict(), amazon_updated_at=snapshot.last_updated,
+                               fetched_at=now)
+    previous = OrderSnapshot.from_dict(before) if before else None
+    found = changes(previous, snapshot)
+    for trigger in found:
+        records.add_event(store_id, snapshot.order_id, trigger=trigger, source=source, at=now)
+    return found
+
+
+def enrich_threads(db: Database, store: StoreConfig, client: SpApiClient, *, now: datetime,
+                   result: StoreSync | None = None) -> StoreSync:
+    """Fetch the order of every thread that names one, unless its cached snapshot is still fresh.
+
+    Raises:
+        SpApiAuthError: the store's credentials were refused (nothing else will work for it).
+    """
+    result = result or StoreSync(store.name)
+    with db.transaction() as sql:
+        store_id = sql.ensure_store(store, now=now).id
+        records = SpApiRecords(sql)
+        wanted = []
+        for order_id, marketplace in records.thread_orders(store_id):
+            row = records.cached_order(store_id, order_id)
+            if row is not None and row.last_error and now - row.fetched_at < timedelta(days=1):
+                continue  # Amazon said no less than a day ago: do not ask again and again
+            if row is not None and row.data and is_fresh(OrderSnapshot.from_dict(row.data), fetched_at=row.fetched_at,
+                                                         now=now):
+                result.fresh += 1
+                continue
+            wanted.append((order_id, marketplace))
+    for order_id, marketplace in wanted:
+        try:
+            snapshot = fetch_order(client, order_id, api=store.spapi_orders_api, today=now)
+        except SpApiAuthError:
+            raise
+        except SpApiRequestError as exc:
+            result.problems.append(str(exc))
+            with db.transaction() as sql:
+                SpApiRecords(sql).order_failed(store_id, order_id, error=str(exc), now=now)
+            continue
+        with db.transaction() as sql:
+            found = _store_snapshot(SpApiRecords(sql), store_id, snapshot, now=now, source="enrich")
+        result.enriched += 1
+        result.events += [f"{order_id}:{t}" for t in found]
+        problem = _marketplace_problem(store, snapshot, expected=marketplace)
+        if problem:
+            result.problems.append(problem)
+    return result
+
+
+def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: datetime,
+                 result: StoreSync | None = None) -> StoreSync:
+    """searchOrders by last update time since the store's checkpoint; refresh cached orders, record events."""
+    result = result or StoreSync(store.name)
+    with db.transaction() as sql:
+        store_id = sql.ensure_store(store, now=now).id
+        state = SpApiRecords(sql).sync_state(store_id)
+        after = state.updated_after if state else now - timedelta(days=FIRST_POLL_DAYS)
+    markets = [MARKETPLACES[m].marketplace_id for m in store.marketplaces if m in MARKETPLACES]
+    token: str | None = None
+    newest = after
+    while True:
+        page = client.search_orders(marketplace_ids=markets, last_updated_after=_iso(after), pagination_token=token)
+        for payload in page.get("orders") or ():
+            try:
+                snapshot = from_v2026(payload)
+            except ValueError as exc:
+                result.problems.append(f"an order in searchOrders could not be read ({exc})")
+                continue
+            newest = max(newest, snapshot.last_updated)
+            with db.transaction() as sql:
+                records = SpApiRecords(sql)
+                known = records.cached_order(store_id, snapshot.order_id)
+                if known is None and not snapshot.buyer_requested_cancel:
+                    continue  # only orders sellerdesk shows (or that need action) are kept
+                found = _store_snapshot(records, store_id, snapshot, now=now, source="poll")
+            result.changed += 1
+            result.events += [f"{snapshot.order_id}:{t}" for t in found]
+        token = (page.get("pagination") or {}).get("nextToken")
+        if not token:
+            break
+    with db.transaction() as sql:
+        SpApiRecords(sql).save_sync(store_id, updated_after=newest, now=now, error=None)
+    return result
+
+
+def sync_stores(db: Database, stores: Sequence[StoreConfig], client_factory: ClientFactory, *,
+                now: datetime) -> list[StoreSync]:
+    """Enrich threads and poll changes for every store; a store that fails is reported, the others carry on."""
+    results = []
+    for store in stores:
+        result = StoreSync(store.name)
+        try:
+            with client_factory(store) as client:
+                enrich_threads(db, store, client, now=now, result=result)
+                poll_changes(db, store, client, now=now, result=result)
+        except (SpApiError, ConfigError) as exc:
+            result.error = str(exc)
+            with db.transaction() as sql:
+                store_id = sql.ensure_store(store, now=now).id
+                records = SpApiRecords(sql)
+                state = records.sync_state(store_id)
+                records.save_sync(store_id, updated_after=state.updated_after if state else now, now=now,
+                                  error=str(exc))
+        results.append(result)
+    return results
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
