@@ -40,3 +40,13 @@ def test_errors_name_the_key_and_the_fix(section: dict[str, object], message: st
     with pytest.raises(ConfigError, match=None) as caught:
         parse_rule_settings(section, store="acme")
     assert message in str(caught.value)
+
+
+def test_every_rule_and_setting_is_documented() -> None:
+    from pathlib import Path
+
+    from sellerdesk.core.compliance import RULE_NAMES, SETTING_KEYS
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert [name for name in RULE_NAMES if f"### `{name}`" not in docs] == []
+    assert [key.name for key in SETTING_KEYS if f"| `{key.name}` |" not in docs] == []

@@ -118,3 +118,12 @@ def test_case_messages_need_their_elements() -> None:
     # Buyer-facing rules do not apply to Seller Support, and vice versa.
     assert check("Mail us at help@acme.com about order 114-5652017-6650426.", kind="case").verdict == "pass"
     assert check("The buyer says the order never arrived.").verdict == "pass"
+
+
+def test_templates_are_checked_with_their_variables_allowed() -> None:
+    from sellerdesk.core.compliance import check_template
+
+    assert check_template("Dear {buyer_name}, your {product_name} ships on {delivery_date}.").verdict == "pass"
+    result = check_template("Dear [Name], order {order_id} ships. Use code SAVE10 on your next order!")
+    assert result.rules() == {"unfilled_placeholder", "marketing"}
+    assert [f.excerpt for f in result.findings if f.rule == "unfilled_placeholder"] == ["[Name]"]

@@ -13,6 +13,7 @@ Every rule of contracts.md §2 lives in one module per family (``contacts``, ``r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -105,6 +106,26 @@ def check(text: str, *, kind: str = "reply", context: CheckContext | None = None
     return CheckResult(verdict_of(findings), findings)
 
 
+_TEMPLATE_VARIABLE = re.compile(r"\{\{?\s*[A-Za-z_][A-Za-z0-9_]*\s*\}?\}")
+
+
+def check_template(text: str, *, subject: str | None = None, settings: RuleSettings | None = None) -> CheckResult:
+    """Check a reply template when it is saved: every rule except that ``{variables}`` are expected.
+
+    Stand-ins such as ``[Name]``, ``___`` or ``XXXX`` are still reported: a template should use its
+    variables, which the drafting step fills in. Rules that need a real send (history, timing) do not
+    apply.
+    """
+    rules = tuple(name for name in RULE_NAMES if name not in _SEND_ONLY)
+    result = check(text, context=CheckContext(subject=subject), settings=settings, rules=rules)
+    kept = [f for f in result.findings
+            if not (f.rule == "unfilled_placeholder" and _TEMPLATE_VARIABLE.fullmatch(f.excerpt))]
+    return CheckResult(verdict_of(kept), kept)
+
+
+_SEND_ONLY = frozenset({"near_duplicate", "repeat_review_request", "auto_reply_timing", "wrong_language"})
+
+
 def context_from_mapping(record: Mapping[str, Any]) -> CheckContext:
     """Build a :class:`CheckContext` from a JSON object of ``sellerdesk check`` (contracts §3)."""
     from sellerdesk.core.compliance.records import context_from_record
@@ -127,6 +148,7 @@ __all__ = [
     "Rule",
     "RuleSettings",
     "check",
+    "check_template",
     "context_from_mapping",
     "parse_rule_settings",
     "validate_kind",

@@ -32,12 +32,12 @@ _GREETING_NAME = re.compile(
     re.IGNORECASE,
 )
 _JA_NAME = re.compile(r"[^\s、。,]{1,12}(?:様|さま|さん)")
-# A token with a digit; CJK text has no spaces, so Han and kana end such a token.
-_ID_CHARS = r"[A-Za-z0-9\u00c0-\u024f$€£¥￥.,:/#+\-]"
-_WITH_DIGIT = re.compile(rf"{_ID_CHARS[:-1]}]*?\d{_ID_CHARS}*")
 # Greetings open a reply: looking for the buyer's name further in costs time and finds product names.
 _GREETING_REACH = 80
-_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W\d_]+|#|0", re.UNICODE)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+# CJK characters count one by one (no spaces between words); other text splits at white space.
+_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_PUNCTUATION = ".,;:!?¿¡()[]{}<>\"'«»“”„‘’…-–—/\\|*·、。，！？：；（）「」『』【】"
 
 MAX_HASH = (1 << 31) - 1
 NUM_PERM = 128
@@ -45,26 +45,44 @@ BANDS = 18
 ROWS = 7
 
 
+def mask_names(text: str) -> str:
+    """*text* with the buyer's name after the greeting ("Dear John", "Hallo Frau Müller", "山田様") as ``#``."""
+    head = _GREETING_NAME.sub(" # ", text[:_GREETING_REACH]) + text[_GREETING_REACH:]
+    if "様" in head or "さま" in head or "さん" in head:
+        head = _JA_NAME.sub(" # ", head)
+    return head
+
+
 def mask_variables(text: str) -> str:
     """*text* with the parts that change from buyer to buyer replaced by ``#``.
 
     Every token holding a digit (order IDs, tracking numbers, dates, amounts, postcodes) becomes
-    ``#``, and so does the name after a greeting ("Dear John", "Hallo Frau Müller", "山田様").
+    ``#``, and so does the name after a greeting.
     """
-    head = _GREETING_NAME.sub(" # ", text[:_GREETING_REACH]) + text[_GREETING_REACH:]
-    if "様" in head or "さま" in head or "さん" in head:
-        head = _JA_NAME.sub(" # ", head)
-    return _WITH_DIGIT.sub(" # ", head)
+    return " ".join(_canonical(token) or "" for token in _TOKEN.findall(mask_names(text)))
 
 
 @lru_cache(maxsize=200_000)
-def _token_hash(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8"))
+def _canonical(token: str) -> str | None:
+    """The word a token stands for: ``#`` if it holds a digit, else lower case without punctuation."""
+    if not token.isalpha():
+        if any(ch.isdigit() for ch in token):
+            return "#"
+        token = token.strip(_PUNCTUATION)
+        if not token:
+            return None
+    return token.lower()
+
+
+@lru_cache(maxsize=200_000)
+def _token_hash(token: str) -> int | None:
+    word = _canonical(token)
+    return None if word is None else zlib.crc32(word.encode("utf-8"))
 
 
 def shingles(text: str) -> frozenset[int]:
-    """The set of hashed word bigrams of the masked, lower-cased *text* (unigrams for one-word texts)."""
-    hashes = [_token_hash(t) for t in _TOKEN.findall(mask_variables(text).lower())]
+    """The set of hashed word bigrams of *text* after masking (unigrams for one-word texts)."""
+    hashes = [h for h in map(_token_hash, _TOKEN.findall(mask_names(text))) if h is not None]
     if len(hashes) < 2:
         return frozenset(h & MAX_HASH for h in hashes)
     return frozenset(((a * 1_000_003) ^ b) & MAX_HASH for a, b in itertools.pairwise(hashes))
@@ -84,8 +102,8 @@ def similarity(a: str, b: str) -> float:
 
 
 _RNG = np.random.default_rng(20260305)
-_A = _RNG.integers(1, MAX_HASH, NUM_PERM, dtype=np.uint64)
-_B = _RNG.integers(0, MAX_HASH, NUM_PERM, dtype=np.uint64)
+_A = _RNG.integers(1, 1 << 63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_B = _RNG.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 _BAND_MIX = _RNG.integers(1, 1 << 62, ROWS, dtype=np.uint64) | np.uint64(1)
 
 
@@ -93,7 +111,11 @@ def signatures(sets: Sequence[frozenset[int]]) -> npt.NDArray[np.uint32]:
     """MinHash signatures (one row of 128 values per set), computed in one vectorised pass."""
     lengths = np.fromiter((max(1, len(s)) for s in sets), dtype=np.int64, count=len(sets))
     values = np.fromiter((v for s in sets for v in (s or (0,))), dtype=np.uint64, count=int(lengths.sum()))
-    hashed = (values[None, :] * _A[:, None] + _B[:, None]) % np.uint64(MAX_HASH)
+    # Multiply-add-shift hashing: wrapping 64-bit arithmetic, the high 32 bits kept (no slow modulo).
+    # In place, one temporary: this loop is what building an index of a million replies costs.
+    hashed = np.multiply.outer(_A, values)
+    hashed += _B[:, None]
+    hashed >>= np.uint64(32)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     return np.minimum.reduceat(hashed, starts, axis=1).T.astype(np.uint32)
 
@@ -132,7 +154,7 @@ class NearDuplicateIndex:
         self._collect()
         return len(self._keys)
 
-    def add_many(self, items: Iterable[tuple[int, str]], *, batch: int = 2000) -> None:
+    def add_many(self, items: Iterable[tuple[int, str]], *, batch: int = 500) -> None:
         """Add ``(key, text)`` pairs; texts are hashed in vectorised batches."""
         pending: list[tuple[int, str]] = []
         for item in items:
@@ -148,8 +170,14 @@ class NearDuplicateIndex:
         self._add_batch([(key, text)])
 
     def _add_batch(self, items: list[tuple[int, str]]) -> None:
-        sigs = signatures([shingles(text) for _, text in items])
-        self._key_chunks.append(np.fromiter((k for k, _ in items), dtype=np.int64, count=len(items)))
+        self.add_sets([key for key, _ in items], [shingles(text) for _, text in items])
+
+    def add_sets(self, keys: Sequence[int], sets: Sequence[frozenset[int]]) -> None:
+        """Add replies already reduced to their :func:`shingles` (for callers that keep them anyway)."""
+        if not keys:
+            return
+        sigs = signatures(sets)
+        self._key_chunks.append(np.asarray(keys, dtype=np.int64))
         self._sig_chunks.append((sigs & 0xFFFF).astype(np.uint16))
         self._band_chunks.append(band_keys(sigs))
 
