@@ -53,7 +53,8 @@ def reply(rng: random.Random, bank: list[list[str]], words: list[str]) -> str:
     tracking = f"1Z{rng.randint(0, 10**16 - 1):016d}"
     date = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     return (f"Dear {rng.choice(NAMES)}, " + " ".join(body[:30]) + f" order {order}. " + " ".join(body[30:60])
-            + f" tracking {tracking} on {date}. " + " ".join(body[60:]) + f" ${rng.randint(5, 200)}.{rng.randint(0, 99):02d}")
+            + f" tracking {tracking} on {date}. " + " ".join(body[60:])
+            + f" ${rng.randint(5, 200)}.{rng.randint(0, 99):02d}")
 
 
 class ExactIndex:
