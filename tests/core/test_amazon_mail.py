@@ -225,6 +225,24 @@ def test_an_mbox_from_line_before_the_headers_is_accepted() -> None:
     assert (parsed.kind, parsed.subject) == (MailKind.OTHER, "hi")
 
 
+def test_a_byte_order_mark_before_the_headers_is_ignored() -> None:
+    parsed = parse_relay_mail(b"\xef\xbb\xbf" + buyer_mail(), classify=False)
+    assert (parsed.kind, parsed.order_id) == (MailKind.BUYER_MESSAGE, "114-1234567-7654321")
+
+
+@pytest.mark.parametrize(
+    ("subject", "notice_type"),
+    [
+        ("Your e-mail to Amazon customer Jane could not be delivered", NoticeType.DELIVERY_FAILURE),
+        ("RE: Buyer has opted out of receiving messages (Order: 114-1234567-7654321)", NoticeType.BUYER_OPT_OUT),
+        ("Sold, ship now: Kettle, 1.7 L", NoticeType.ORDER_UPDATE),
+    ],
+)
+def test_notice_subject_variants(subject: str, notice_type: NoticeType) -> None:
+    raw = f"From: donotreply@amazon.com\r\nSubject: {subject}\r\n\r\nHello\r\n".encode()
+    assert parse_relay_mail(raw).notice_type == notice_type
+
+
 def test_parser_version_is_a_positive_int() -> None:
     assert isinstance(PARSER_VERSION, int)
     assert PARSER_VERSION >= 1

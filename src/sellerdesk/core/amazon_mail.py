@@ -53,6 +53,7 @@ _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _MESSAGE_ID_LINE = re.compile(r"^[ \t>]*Message-ID:[ \t]*<([^<>\s]+)>", re.I | re.M)
 _SENDER_SUFFIX = re.compile(r"\s+-\s+Amazon\b.*$")
 _RELAY_PREFIX = "marketplace."
+_UTF8_BOM = b"\xef\xbb\xbf"  # some tools save .eml files with one
 _SIMPLE_ADDRESS = re.compile(
     r'^(?:"([^"\\]*)"|([^<>"(),;:@]*?))\s*<([^<>\s"(),;:@]+@[^<>\s"(),;:@]+)>$|^([^<>\s"(),;:@]+@[^<>\s"(),;:@]+)$'
 )
@@ -75,7 +76,7 @@ def parse_relay_mail(raw: bytes, *, classify: bool = True) -> ParsedMail:
     """
     _require_header_block(raw)
     digest = hashlib.sha256(raw).hexdigest()
-    message = email.message_from_bytes(raw)
+    message = email.message_from_bytes(raw.removeprefix(_UTF8_BOM))
     headers = _Headers(message)
     content = extract_content(message)
     body = content.text
@@ -180,7 +181,7 @@ def _code(marketplace: Marketplace | None) -> str | None:
 def _require_header_block(raw: bytes) -> None:
     if not isinstance(raw, bytes | bytearray):
         raise MessageParseError(f"expected the mail's raw bytes, got {type(raw).__name__}; pass bytes")
-    head = raw.lstrip(b"\r\n \t")
+    head = raw.removeprefix(_UTF8_BOM).lstrip(b"\r\n \t")
     if not head:
         raise MessageParseError("empty input: not an e-mail; store the raw bytes and check the mail source")
     if head.startswith(b"From "):  # an mbox separator line before the headers

@@ -55,8 +55,11 @@ EN = LanguageStrings(
     notices={
         _N.ORDER_UPDATE: ("Sold, ship now: {title}", "Order cancellation request (Order: {order})",
                           "Refund initiated for order {order}", "Return request for order {order}"),
-        _N.DELIVERY_FAILURE: ("Message delivery failure (Order: {order})", "Undeliverable message"),
-        _N.BUYER_OPT_OUT: ("Buyer opted out of unsolicited messages (Order: {order})",),
+        _N.DELIVERY_FAILURE: ("Message delivery failure (Order: {order})", "Undeliverable message",
+                              "Your e-mail to Amazon customer {name} could not be delivered",
+                              "Delivery failure: {title}"),
+        _N.BUYER_OPT_OUT: ("Buyer opted out of unsolicited messages (Order: {order})",
+                           "Buyer has opted out of receiving messages (Order: {order})"),
         _N.SENT_COPY: ("Copy of your message to Amazon customer {name} (Order: {order})",),
         _N.SELLER_SUPPORT: ("Your Seller Support case {case}",),
     },
