@@ -13,6 +13,7 @@ from sellerdesk.adapters.db.tables import Buyer, Message, Thread
 from sellerdesk.services.database import Database
 from sellerdesk.services.inbox_view import MessageView, ThreadView
 from sellerdesk.web.app import file_size, make_templates
+from sellerdesk.web.context import SignedIn
 from sellerdesk.web.inbox import Clock
 from tests.web.conftest import T0, add_mail, relay_mail, sign_in
 
@@ -93,6 +94,7 @@ def _view(text: str, name: str) -> ThreadView:
                       due_at=T0 + timedelta(hours=24))
 
 
+VIEWER = SignedIn(id=1, name="vera", role="viewer", ui_language="en", store_ids=[1])
 _TEMPLATE = make_templates().env.get_template("thread.html")
 
 
@@ -100,7 +102,8 @@ def _render(text: str, name: str) -> str:
     return _TEMPLATE.render(
         view=_view(text, name), clock=Clock(datetime(2026, 3, 2, 10, tzinfo=UTC), ("h", "m", "s")),
         _=lambda s: s, ngettext=lambda s, p, n: s if n == 1 else p, lang="en", html_lang="en",
-        languages={"en": "English"}, user=None, csrf_token="t", path="/threads/1")
+        languages={"en": "English"}, user=VIEWER, csrf_token="t", path="/threads/1",
+        composer={"draft": "", "error": None, "result": None, "segments": [], "queued": None})
 
 
 @settings(max_examples=150, deadline=None)
