@@ -126,12 +126,13 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "it": frozenset("il lo la gli e lei suo noi per con è non grazie una del che di".split()),  # noqa: SIM905
 }
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def reply_language(text: str, *, expected: Sequence[str]) -> str | None:
     """The language *text* is written in (ISO 639-1), with a fast path for clear-cut texts."""
-    if text and max(text) >= "\u3040":  # max() runs in C: most replies have no kana or Han at all
+    if not text.isascii() and _CJK.search(text):  # most replies have no kana or Han at all
         if _KANA.search(text):
             return "ja"
         if _HAN.search(text) and not re.search(r"[A-Za-z]{4}", text):
