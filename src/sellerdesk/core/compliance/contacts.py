@@ -61,7 +61,9 @@ _URL = re.compile(
 _URL_REACH = 60
 _SCHEME = re.compile(r"^(?:h(?:tt|xx)ps?://)?(?:www\.)?")
 
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d \t().\-/]{5,20}\d(?![\w])")
+# Starts with a character class, not a look-behind, so that the engine skips text quickly; the
+# boundaries are checked on each match (see _bounded).
+_PHONE_CANDIDATE = re.compile(r"[+(\d][\d \t().\-/]{5,21}\d")
 _PHONE_SHAPES = re.compile(
     r"^(?:\+|00)\d"                                  # international prefix
     r"|^(?:1[ .\-]?)?\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}$"  # North American (1-)212-555-0147
@@ -202,19 +204,27 @@ def find_phones(draft: Draft) -> Iterator[Finding]:
     text = draft.text
     seen: set[tuple[int, int]] = set()
     for rough in _PHONE_CANDIDATE.finditer(text):
-        if len(digits_of(rough.group(0))) < 7 or BARE_IDENTIFIER.fullmatch(rough.group(0).strip(" ().-/")):
+        if not _bounded(text, rough.start(), rough.end()) or len(digits_of(rough.group(0))) < 7 \
+                or BARE_IDENTIFIER.fullmatch(rough.group(0).strip(" ().-/")):
             continue  # most often an order ID or a tracking number, recognised without masking
         # Identifiers are masked only around a candidate: masking a whole reply costs more than all rules.
         low, high = max(0, rough.start() - 40), min(len(text), rough.end() + 40)
         masked = mask_identifiers(text[low:high])
         for candidate in _PHONE_CANDIDATE.finditer(masked):
             span = (low + candidate.start(), low + candidate.end())
-            if span in seen:
+            if span in seen or not _bounded(masked, candidate.start(), candidate.end()):
                 continue
             seen.add(span)
             finding = _phone_finding(draft, candidate.group(0).strip(), span)
             if finding is not None:
                 yield finding
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """True when a digit run is not glued to letters or digits (a model number, a longer code)."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "+_") and not (after.isalnum() or after == "_")
 
 
 def _phone_finding(draft: Draft, raw: str, span: tuple[int, int]) -> Finding | None:

@@ -33,7 +33,7 @@ _ACRONYMS = frozenset({
     "LTD", "INC", "ETA", "QR", "AM", "PM", "I", "A", "EUR", "USD", "GBP", "JPY", "TBA", "PO", "BOX",
 })
 _CAPITALS = re.compile(r"[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}")
-_CAPS_STRETCH = re.compile(r"(?<![\w])(?:[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}[ ,.;:\-!?]+){2,}[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}(?![\w])")
+_CAPS_STRETCH = re.compile(r"[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}(?:[ ,.;:\-!?]+[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}){2,}")
 # Plain literals: the regex engine finds them by their first characters, without trying every position.
 _ALARM_GATE = re.compile("URGENT|HELP|ASAP|DRINGEND|HILFE|AYUDA|AIUTO|IMPORTANT|至急|緊急|紧急|救命")
 _BANG = re.compile(r"[!！]{3,}|[?？][!！][?？!！]+|[!！][?？][!！?？]+")
