@@ -243,6 +243,43 @@ def test_notice_subject_variants(subject: str, notice_type: NoticeType) -> None:
     assert parse_relay_mail(raw).notice_type == notice_type
 
 
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Am Mo., 2. März 2026 um 09:00 Uhr schrieb Shop <support@seller.example>:\n> Ihr Paket ist unterwegs.",
+        "2026年3月2日(月) 9:00 Shop <support@seller.example>:\n> 発送しました。",
+        "From: Shop Support\nSent: Monday, March 2, 2026 9:00 AM\nTo: Buyer\nSubject: Your order\n\nShipped.",
+        "Von: Shop\nGesendet: Montag, 2. März 2026 09:00\nAn: Käufer\n\nVersendet.",
+        "-----Original Message-----\nShipped.",
+    ],
+)
+def test_quoted_history_of_common_mail_programs_is_cut(history: str) -> None:
+    parsed = parse_relay_mail(buyer_mail(text=f"Thanks, it arrived.\n\n{history}"), classify=False)
+    assert parsed.text == "Thanks, it arrived."
+    assert parsed.quoted_text is not None
+    assert history.splitlines()[-1].lstrip("> ") in parsed.quoted_text
+
+
+def test_a_from_line_alone_in_the_buyers_words_is_kept() -> None:
+    text = "From: my neighbour I heard the parcel came.\nCan you check?"
+    assert parse_relay_mail(buyer_mail(text=text), classify=False).text == text
+
+
+@pytest.mark.parametrize(
+    ("subject", "kind"),
+    [
+        ("Message from Amazon customer Kim (Order: 114-1234567-7654321)", "inquiry"),
+        ("Return inquiry from Amazon customer Kim (Order: 114-1234567-7654321)", "return_policy"),
+        ("AW: Anfrage von Amazon-Kunde Kim (Bestellung: 114-1234567-7654321)", "inquiry"),
+    ],
+)
+def test_subject_variants(subject: str, kind: str) -> None:
+    raw = buyer_mail().replace(b"Subject: Inquiry from Amazon customer Jane Miller (Order: 114-1234567-7654321)",
+                               f"Subject: {subject}".encode())
+    parsed = parse_relay_mail(raw, classify=False)
+    assert (parsed.subject_kind, parsed.order_id) == (kind, "114-1234567-7654321")
+
+
 def test_parser_version_is_a_positive_int() -> None:
     assert isinstance(PARSER_VERSION, int)
     assert PARSER_VERSION >= 1

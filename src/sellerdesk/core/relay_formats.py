@@ -79,6 +79,15 @@ ORIGINAL_MESSAGE_MARKERS: tuple[str, ...] = (
 )
 """Separators that mail programs put above forwarded or quoted earlier messages."""
 
+QUOTED_HEADER_FROM: tuple[str, ...] = ("From", "Von", "De", "Da", "Van", "Från", "Od", "Kimden", "差出人", "من")
+"""The "From" label of the header block Outlook-style mail programs put above a quoted message."""
+
+QUOTED_HEADER_SENT: tuple[str, ...] = (
+    "Sent", "Date", "Gesendet", "Datum", "Envoyé", "Enviado", "Inviato", "Data", "Verzonden", "Skickat",
+    "Wysłano", "Gönderildi", "Tarih", "送信日時", "تاريخ الإرسال",
+)
+"""The "Sent"/"Date" label that follows it on the next line."""
+
 NOTICE_SENDERS: dict[NoticeType, tuple[str, ...]] = {
     NoticeType.SELLER_SUPPORT: ("seller-support", "seller-performance", "seller-notification-support"),
     NoticeType.DELIVERY_FAILURE: ("mailer-daemon", "postmaster"),

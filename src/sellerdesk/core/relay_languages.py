@@ -35,10 +35,13 @@ _N = NoticeType
 EN = LanguageStrings(
     language="en",
     subjects={
-        "inquiry": ("Inquiry from Amazon customer {name}",),
+        "inquiry": ("Inquiry from Amazon customer {name}", "Message from Amazon customer {name}",
+                    "Other question from Amazon customer {name}",
+                    "Order information inquiry from Amazon customer {name}"),
         "product_details": ("Product details inquiry from Amazon customer {name}",),
         "shipping": ("Shipping inquiry from Amazon customer {name}",),
-        "return_policy": ("Return policy inquiry from Amazon customer {name}",),
+        "return_policy": ("Return policy inquiry from Amazon customer {name}",
+                          "Return inquiry from Amazon customer {name}"),
         "customization": ("Customization inquiry from Amazon customer {name}",),
     },
     order_word="Order",

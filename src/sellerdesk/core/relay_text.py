@@ -15,6 +15,8 @@ from sellerdesk.core.marketplaces import by_domain
 from sellerdesk.core.relay_formats import (
     LANGUAGE_STRINGS,
     ORIGINAL_MESSAGE_MARKERS,
+    QUOTED_HEADER_FROM,
+    QUOTED_HEADER_SENT,
     RELAY_FORMATS,
     REPLY_PREFIXES,
 )
@@ -61,7 +63,12 @@ _QUOTE_INTRO = re.compile(
     + "|".join(_template(s.quote_intro, {"date": r".{1,80}?", "name": r".{1,80}?"}) for s in LANGUAGE_STRINGS)
     + r")[ \t]*$|^[ \t]*(?:"
     + _alternation(set(ORIGINAL_MESSAGE_MARKERS))
-    + r")[ \t]*$|^On .{4,120} wrote:[ \t]*$",
+    + r")[ \t]*$|^On .{4,120} wrote:[ \t]*$"
+    # Gmail-style intros in any language end with the quoted sender's address and a colon.
+    + r"|^[^\n<>]{4,160}<[^<>\s]+@[^<>\s]+>[ \t]*[:：][ \t]*$"
+    # Outlook-style header blocks: a "From:" line straight followed by a "Sent:" or "Date:" line.
+    + r"|^[ \t]*(?:" + _alternation(set(QUOTED_HEADER_FROM)) + r")[ \t]*:[ \t]*\S.*\n[ \t]*(?:"
+    + _alternation(set(QUOTED_HEADER_SENT)) + r")[ \t]*:",
     re.M,
 )
 _REPLY_PREFIX = re.compile(r"^(?:[ \t]*(?:" + _alternation(set(REPLY_PREFIXES)) + r")[ \t]*[:：][ \t]*)+", re.I)
