@@ -83,14 +83,11 @@ def store_mail(store: SqlStore, *, store_name: str, raw: bytes, now: datetime, a
     if parsed is None or reason is not None:
         return _quarantine(store, store_id=shop.id, raw_row=raw_row, parsed=parsed,
                            reason=reason or "unparsable", now=now, arrived=arrived)
-    existing = store.find_message(shop.id, parsed.message_key)
-    if existing is not None:
-        return _duplicate(existing, raw_row)
     row = Message(store_id=shop.id, raw_mail_id=raw_row.id, direction="in", message_key=parsed.message_key,
                   received_at=arrived, created_at=now, state="stored")
     fill_message(row, parsed)
     message, created = store.add_message(row)
-    if not created:  # another process stored it a moment ago
+    if not created:  # the same message (same key) came before, in other bytes or from another process
         return _duplicate(message, raw_row)
     thread = place_in_thread(store, message, parsed, now=now)
     for attachment in parsed.attachments:
@@ -234,9 +231,6 @@ def hand_bounce_to_outbox(store: SqlStore, message: Message) -> None:
 def _quarantine(store: SqlStore, *, store_id: int, raw_row: RawMail, parsed: ParsedMail | None, reason: str,
                 now: datetime, arrived: datetime) -> StoreOutcome:
     key = f"sha:{raw_row.sha256}"
-    existing = store.find_message(store_id, key)
-    if existing is not None:
-        return _duplicate(existing, raw_row)
     row = Message(store_id=store_id, raw_mail_id=raw_row.id, direction="in", message_key=key, kind="other",
                   received_at=arrived, created_at=now, state="quarantined", state_reason=reason, text="",
                   parser_version=PARSER_VERSION, details={})

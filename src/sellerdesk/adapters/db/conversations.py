@@ -25,16 +25,14 @@ class ConversationQueries:
     session: Session
 
     def insert_once(self, row: T, find: Callable[[], T | None]) -> T:
-        """Insert *row* unless a unique key says it exists; then return the existing row from *find*.
+        """Insert *row*, which the caller has just looked for with *find* and not found.
 
-        The insert runs in a savepoint, so a concurrent writer's row wins without spoiling the
-        caller's transaction. SQLite needs none: its write transactions begin IMMEDIATE, so no
-        other writer can add the row between this look-up and the insert.
+        Should another process have inserted it in between, its row wins and is returned: the
+        insert runs in a savepoint, so the conflict does not spoil the caller's transaction.
+        SQLite needs no savepoint: its write transactions begin IMMEDIATE, so no other writer
+        can add the row between the caller's look-up and this insert.
         """
         if self.session.get_bind().dialect.name == "sqlite":
-            existing = find()
-            if existing is not None:
-                return existing
             self.session.add(row)
             self.session.flush()
             return row
@@ -170,6 +168,9 @@ class ConversationQueries:
 
     def add_message(self, row: Message) -> tuple[Message, bool]:
         """Insert *row*; return ``(message, created)`` where an existing one with the same key wins."""
+        existing = self.find_message(row.store_id, row.message_key)
+        if existing is not None:
+            return existing, False
         kept = self.insert_once(row, lambda: self.find_message(row.store_id, row.message_key))
         return kept, kept is row
 
