@@ -66,7 +66,7 @@ def stored_history(config: Config, *, store: str, settings: RuleSettings, now: d
             return [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
                     for m in rows]
     finally:
-        database.engine.dispose()
+        database.close()
 
 
 def make_checker(*, config: Config | None, kind: str | None, marketplace: str | None,
