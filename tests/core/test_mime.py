@@ -164,6 +164,15 @@ def test_an_inline_text_part_with_a_name_is_an_attachment() -> None:
     assert [a.filename for a in content.attachments] == ["notes.txt"]
 
 
+def test_a_body_split_around_an_inline_picture_is_joined() -> None:
+    raw = (b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nLook:\n'
+           b"--b\nContent-Type: image/jpeg\nContent-Disposition: inline\n\njpeg\n"
+           b"--b\nContent-Type: text/plain\n\nIt is broken.\n--b--\n")
+    content = extract_content(email.message_from_bytes(raw))
+    assert content.plain == "Look:\nIt is broken."
+    assert [a.content_type for a in content.attachments] == ["image/jpeg"]
+
+
 def test_a_very_deep_mime_tree_is_cut_off_with_a_problem() -> None:
     raw = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (n, n) for n in range(40))
     content = extract_content(email.message_from_bytes(raw + b"Content-Type: text/plain\n\ndeep\n"))

@@ -264,11 +264,11 @@ def extract_content(message: Message) -> MimeContent:
     """Walk *message*'s MIME tree and decode bodies, attachments and attached mails' headers."""
     content = MimeContent()
     content.is_report = message.get_content_type() == "multipart/report"
-    _walk(message, content, depth=0, seen=[0])
+    _walk(message, content, depth=0, seen=[0], parent="")
     return content
 
 
-def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -> None:
+def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int], parent: str) -> None:
     seen[0] += 1
     if depth > _MAX_DEPTH or seen[0] > _MAX_PARTS:
         content.problems.append("MIME tree too deep or too large; the rest was skipped")
@@ -290,7 +290,7 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -
     if isinstance(payload, list):
         for child in payload:
             if isinstance(child, Message):
-                _walk(child, content, depth=depth + 1, seen=seen)
+                _walk(child, content, depth=depth + 1, seen=seen, parent=ctype)
         return
     data = _payload_bytes(part, payload, encoding=headers.get("content-transfer-encoding", ""), content=content)
     disposition_header = headers.get("content-disposition")
@@ -315,6 +315,14 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int]) -
         if ctype == "text/html" and content.html is None:
             content.html = text
             return
+        if parent == "multipart/mixed":
+            # Mail programs split a body around inline pictures: the later pieces belong to it.
+            if ctype == "text/plain" and content.plain is not None:
+                content.plain += "\n" + text
+                return
+            if ctype == "text/html" and content.html is not None:
+                content.html += text
+                return
     content.attachments.append(MailAttachment(filename=filename, content_type=ctype, data=data))
 
 
