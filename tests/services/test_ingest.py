@@ -183,3 +183,21 @@ def test_backoff_doubles_up_to_a_cap_with_jitter(failures: int, jitter: float) -
     assert step / 2 <= delay <= step
     assert backoff_delay(1, rand=lambda: 0.0) == pytest.approx(1.0)
     assert backoff_delay(3, rand=lambda: 1.0) == pytest.approx(8.0)
+
+
+def test_two_ingests_of_one_mailbox_at_once_store_each_mail_once(db: Database, dovecot: Dovecot) -> None:
+    dovecot.deliver_many(buyer_mail(n) for n in range(40))
+    config = make_config(dovecot.mailbox_toml(store="acme-us", password_env="TEST_IMAP_PASSWORD"))
+    summaries: list[MailboxSummary] = []
+
+    def run() -> None:
+        summaries.append(ingest_mailbox(db, config, config.mailboxes[0], now_fn=clock, batch_size=10))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [s.error for s in summaries] == [None, None]
+    assert count(db, Message) == 40
+    assert count(db, MailboxUid) == 40
