@@ -27,10 +27,11 @@ from sellerdesk.services.ingest import Clock, utc_now
 from sellerdesk.services.storing import store_mail
 
 IMPORT_BATCH_SIZE = 500
+PROGRESS_EVERY = 20  # mails between progress calls: a smooth bar without a call per mail
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 Progress = Callable[[int, int | None, str], None]
-"""Called after each batch with (done, total, unit): how far the reading got, as in :class:`MailFiles`."""
+"""Called every few mails with (done, total, unit): how far the reading got, as in :class:`MailFiles`."""
 
 _HEADERS = BytesHeaderParser()
 
@@ -62,7 +63,7 @@ def import_mails(db: Database, *, store_name: str, path: str | os.PathLike[str],
         db: the opened database.
         store_name: the store the mails belong to (created bare when unknown).
         path: an mbox file, a Maildir, a folder of ``.eml`` files or one ``.eml`` file.
-        progress: called after each batch with (done, total, unit).
+        progress: called every few mails with (done, total, unit), and once at the start and the end.
         store_config: the store's configuration, to record its marketplaces and time zone.
         now_fn: the clock.
         attachment_max_bytes: attachments larger than this are recorded without content.
@@ -84,9 +85,9 @@ def import_mails(db: Database, *, store_name: str, path: str | os.PathLike[str],
         batch.append(mail)
         if len(batch) >= batch_size:
             _store_batch(db, batch, summary=summary, now=now_fn(), attachment_max_bytes=attachment_max_bytes)
-            if progress is not None:
-                progress(batch[-1].done, files.total, files.unit)
             batch = []
+        if progress is not None and (summary.read + len(batch)) % PROGRESS_EVERY == 0:
+            progress(mail.done, files.total, files.unit)
     if batch:
         _store_batch(db, batch, summary=summary, now=now_fn(), attachment_max_bytes=attachment_max_bytes)
     if progress is not None:
