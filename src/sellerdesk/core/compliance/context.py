@@ -122,8 +122,8 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and you your we for with this that have will are is our please thank".split()),  # noqa: SIM905
     "de": frozenset("der die das und sie ihre wir für mit ist nicht bitte vielen dank ich ein eine".split()),  # noqa: SIM905
     "fr": frozenset("le la les et vous votre nous pour avec est pas merci une des du je".split()),  # noqa: SIM905
-    "es": frozenset("el la los las y usted su nosotros para con es por gracias una del que".split()),  # noqa: SIM905
-    "it": frozenset("il lo la gli e lei suo noi per con è non grazie una del che di".split()),  # noqa: SIM905
+    "es": frozenset("el los las y usted su nosotros para es por gracias que le lo hemos muy".split()),  # noqa: SIM905
+    "it": frozenset("il lo gli e lei suo sua noi per è non grazie che di della sono abbiamo ci ha".split()),  # noqa: SIM905
 }
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

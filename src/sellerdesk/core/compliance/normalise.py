@@ -17,6 +17,11 @@ from dataclasses import dataclass
 
 # Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# Characters NFKC leaves alone (Latin-1 letters, Latin Extended-A, dashes, quotes, the euro sign):
+# text made only of them skips normalisation, which costs more than all other folding.
+_NEEDS_NFKC = re.compile(
+    "[^\x00-\x9f\xa1-\xa7\xa9\xab-\xae\xb0\xb1\xb6\xb7\xbb\xbf-\u0131\u0134-\u013e\u0141-\u0148"
+    "\u014a-\u017e\u2013\u2014\u2018-\u201e\u2020-\u2022\u20ac]")
 _INVISIBLE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 
 
@@ -44,7 +49,7 @@ def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text.lower())
     if not any(char in text for char in _INVISIBLE_CHARS):
-        normal = unicodedata.normalize("NFKC", text).lower()
+        normal = (unicodedata.normalize("NFKC", text) if _NEEDS_NFKC.search(text) else text).lower()
         if len(normal) == len(text):
             # Full-width forms and most compatibility characters fold one to one: no map needed.
             return Folded(normal)
