@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from sellerdesk.core.intent_model import features, normalise, shipped_model
 from sellerdesk.core.intent_rules import de, en, es, fr, it, ja
 from sellerdesk.core.language import detect_language
+from sellerdesk.core.regex_anchors import anchors
 
 INTENTS: tuple[str, ...] = (
     "order_status", "tracking_request", "not_received", "cancel_order", "change_order",
@@ -71,108 +71,6 @@ class IntentResult:
     confidence: float
     intents: tuple[str, ...] = ()
     low_confidence: bool = False
-
-
-_SPECIAL = frozenset("\\()[]{}.*+?|^$")
-_QUANTIFIERS = frozenset("?*{")
-
-
-def _structure(text: str) -> Iterator[tuple[int, str, int]]:
-    """Yield ``(position, character, depth)`` for the characters of a regular expression that are
-    neither escaped nor inside a ``[...]`` class; *depth* counts the groups open before it."""
-    depth, position, in_class = 0, 0, False
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        else:
-            yield position, char, depth
-            depth += (char == "(") - (char == ")")
-        position += 1
-
-
-def _split_top(text: str) -> list[str] | None:
-    """Split a regular expression at its top-level ``|``; None when its groups do not balance."""
-    parts, start, balance = [], 0, 0
-    for position, char, depth in _structure(text):
-        if char == ")" and depth == 0:
-            return None
-        if char == "|" and depth == 0:
-            parts.append(text[start:position])
-            start = position + 1
-        balance = depth + (char == "(") - (char == ")")
-    parts.append(text[start:])
-    return parts if balance == 0 else None
-
-
-def _group_end(text: str) -> int | None:
-    """Return the index of the ``)`` closing the group that opens *text*, or None."""
-    for position, char, depth in _structure(text):
-        if char == ")" and depth == 1:
-            return position
-    return None
-
-
-def _literal_run(text: str) -> str:
-    """Return the literal characters every match of *text* starts with."""
-    run = []
-    for position, char in enumerate(text):
-        if char in _SPECIAL:
-            break
-        if position + 1 < len(text) and text[position + 1] in _QUANTIFIERS:
-            break  # this character is optional or repeated from zero
-        run.append(char)
-    return "".join(run)
-
-
-def _selective(run: str) -> bool:
-    # One Latin letter occurs in every message; one kanji or kana is already a rare event.
-    return len(run) >= 2 or (len(run) == 1 and not run.isascii())
-
-
-def _alternative_anchors(alternative: str) -> list[str] | None:
-    for prefix in ("\\b", "^\\W*", "^"):
-        alternative = alternative.removeprefix(prefix)
-    if not alternative.startswith("("):
-        run = _literal_run(alternative)
-        return [run] if _selective(run) else None
-    end = _group_end(alternative)
-    if end is None or alternative[end + 1:end + 2] in ("?", "*", "{"):
-        return None
-    inner = alternative[1:end]
-    if inner.startswith("?:"):
-        inner = inner[2:]
-    elif inner.startswith("?"):
-        return None  # a look-around or a flag group
-    branches = _split_top(inner)
-    if branches is None:
-        return None
-    runs = [_literal_run(branch) for branch in branches]
-    return runs if all(_selective(run) for run in runs) else None
-
-
-def anchors(pattern: str) -> tuple[str, ...] | None:
-    """Return literals one of which occurs in every text *pattern* matches, or None if unknown.
-
-    Python's ``re`` scans fast for a pattern that starts with a literal but slowly for one that
-    starts with ``\\b`` or an alternation, which most rules do. Checking these literals with
-    ``in`` first skips the regular expression for most rules on any message.
-    """
-    alternatives = _split_top(pattern)
-    if alternatives is None:
-        return None
-    found: list[str] = []
-    for alternative in alternatives:
-        runs = _alternative_anchors(alternative)
-        if runs is None:
-            return None
-        found.extend(runs)
-    return tuple(found)
 
 
 @cache
