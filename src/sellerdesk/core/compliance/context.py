@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from functools import lru_cache
 
 from sellerdesk.core.compliance.draft import Draft
 from sellerdesk.core.compliance.findings import BLOCK, WARN, Finding, HistoryMessage, Rule, buyer_facing
@@ -58,11 +59,17 @@ def _window(draft: Draft) -> list[HistoryMessage]:
     return recent[-settings.near_duplicate_window_count:] if settings.near_duplicate_window_count else []
 
 
+@lru_cache(maxsize=4096)
+def _stored_shingles(text: str) -> frozenset[int]:
+    # The same stored replies come back with every check of a busy store: hash them once.
+    return shingles(text)
+
+
 def near_duplicate_streak(draft_text: str, history: Sequence[str], *, threshold: float) -> tuple[float, int]:
     """The best similarity of *draft_text* to *history* (oldest first) and how many of the latest
     replies, counted back from the newest, are each at least *threshold* similar to it."""
     mine = shingles(draft_text)
-    scores = [jaccard(mine, shingles(text)) for text in history]
+    scores = [jaccard(mine, _stored_shingles(text)) for text in history]
     streak = 0
     for score in reversed(scores):
         if score < threshold:
