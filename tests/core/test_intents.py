@@ -193,6 +193,15 @@ def test_buyer_text_covers_every_intent_and_is_reproducible(language: str) -> No
         assert first == buyer_text(random.Random(3), intent=intent, language=language)
 
 
+@settings(deadline=None)
+@given(st.integers(min_value=0, max_value=2**32), st.sampled_from(INTENTS), st.sampled_from(LANGUAGES))
+def test_buyer_text_fills_every_slot(seed: int, intent: str, language: str) -> None:
+    text = buyer_text(random.Random(seed), intent=intent, language=language)
+    assert text.strip()
+    assert "{" not in text
+    assert "}" not in text
+
+
 def test_buyer_text_refuses_unknown_names() -> None:
     with pytest.raises(ValueError, match="unknown intent"):
         buyer_text(random.Random(1), intent="refund", language="en")
