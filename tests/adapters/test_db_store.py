@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from sellerdesk.adapters.db import codec
+from sellerdesk.adapters.db.store import compress, decompress, sha256_hex
 from sellerdesk.adapters.db.tables import Mailbox, Message, RawMail, Store
 from sellerdesk.config import MailboxConfig, StoreConfig
 from sellerdesk.errors import NotFoundError, StoreError
@@ -22,14 +22,14 @@ MAILBOX = MailboxConfig("acme-us", "imap.example.com", "support@acme.example", "
 
 @given(st.binary(max_size=5000))
 def test_compression_round_trips_any_bytes(data: bytes) -> None:
-    compression, packed = codec.compress(data)
-    assert codec.decompress(compression, packed, what="test") == data
+    compression, packed = compress(data)
+    assert decompress(compression, packed, what="test") == data
 
 
 def test_damaged_bytes_are_a_store_error_naming_the_row() -> None:
-    compression, packed = codec.compress(b"mail " * 100)
+    compression, packed = compress(b"mail " * 100)
     with pytest.raises(StoreError, match="raw mail 7"):
-        codec.decompress(compression, packed[:10], what="raw mail 7")
+        decompress(compression, packed[:10], what="raw mail 7")
 
 
 def test_raw_mails_are_kept_compressed_once_per_content(db: Database) -> None:
@@ -38,7 +38,7 @@ def test_raw_mails_are_kept_compressed_once_per_content(db: Database) -> None:
         first = store.put_raw(raw, now=T0)
         second = store.put_raw(raw, now=T0 + timedelta(hours=1))
         assert first.id == second.id
-        assert (first.sha256, first.size) == (codec.sha256_hex(raw), len(raw))
+        assert (first.sha256, first.size) == (sha256_hex(raw), len(raw))
         assert first.compression == "zstd"
         assert len(first.data) < len(raw)
     with db.reading() as store:

@@ -4,24 +4,28 @@ A store works inside a session that a service opened (see
 :func:`sellerdesk.services.database.open_database`); it flushes but never commits, so a
 service can make several steps atomic (store a mail + record its IMAP UID + advance the
 checkpoint). Inserts that other processes may race on (raw mails, blobs, buyers, threads,
-messages, UIDs) go through a savepoint and fall back to the row the other process wrote, so
-concurrent ingests never fail on a unique key and never store anything twice.
+messages, UIDs) fall back to the row another process wrote (PostgreSQL: through a savepoint;
+SQLite: its writers are serialised), so concurrent ingests never fail on a unique key and never
+store anything twice.
 
-Every public method raises :class:`sellerdesk.errors.StoreError` (never a SQLAlchemy error).
+Raw mails and attachment contents are kept zstd-compressed (:func:`compress`), once per
+SHA-256. Every public method raises :class:`sellerdesk.errors.StoreError` (never a SQLAlchemy
+error).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import zstandard
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from sellerdesk.adapters.db import codec
 from sellerdesk.adapters.db.conversations import ConversationQueries
 from sellerdesk.adapters.db.tables import (
     Attachment,
@@ -37,6 +41,44 @@ from sellerdesk.config import MailboxConfig, StoreConfig
 from sellerdesk.errors import NotFoundError, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# -- how bytes are kept: zstd-compressed, addressed by their SHA-256 -------------------------
+
+ZSTD = "zstd"
+NONE = "none"
+_LEVEL = 6  # relay mail shrinks to about half (bench/store.py); higher levels cost time for little more
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of *data* as 64 lower-case hexadecimal digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def compress(data: bytes) -> tuple[str, bytes]:
+    """Return ``(compression, stored_bytes)``; tiny inputs are kept as they are."""
+    if len(data) < 64:
+        return NONE, data
+    packed = zstandard.ZstdCompressor(level=_LEVEL).compress(data)
+    if len(packed) >= len(data):
+        return NONE, data
+    return ZSTD, packed
+
+
+def decompress(compression: str, data: bytes, *, what: str) -> bytes:
+    """Undo :func:`compress`.
+
+    Raises:
+        StoreError: the stored bytes are damaged or use an unknown compression; *what* names the row.
+    """
+    if compression == NONE:
+        return bytes(data)
+    if compression != ZSTD:
+        raise StoreError(f"{what}: unknown compression {compression!r}; upgrade sellerdesk")
+    try:
+        return bytes(zstandard.ZstdDecompressor().decompress(bytes(data)))
+    except zstandard.ZstdError as exc:
+        raise StoreError(f"{what}: stored bytes are damaged ({exc}); restore it from a backup") from exc
 
 
 def _translating(func: F) -> F:
@@ -154,11 +196,11 @@ class SqlStore(ConversationQueries):
 
     def keep_raw(self, raw: bytes, *, now: datetime) -> tuple[RawMail, bool]:
         """Like :meth:`put_raw`, and say whether the bytes are new (``True``) or were kept before."""
-        digest = codec.sha256_hex(raw)
+        digest = sha256_hex(raw)
         found = self.find_raw(digest)
         if found is not None:
             return found, False
-        compression, data = codec.compress(raw)
+        compression, data = compress(raw)
         row = RawMail(sha256=digest, size=len(raw), compression=compression, data=data, stored_at=now)
         kept = self.insert_once(row, lambda: self.find_raw(digest))
         return kept, kept is row
@@ -176,7 +218,7 @@ class SqlStore(ConversationQueries):
         row = raw if isinstance(raw, RawMail) else self.session.get(RawMail, raw)
         if row is None:
             raise NotFoundError(f"raw mail {raw} does not exist")
-        return codec.decompress(row.compression, row.data, what=f"raw mail {row.id}")
+        return decompress(row.compression, row.data, what=f"raw mail {row.id}")
 
     def record_uid(self, mailbox: Mailbox, *, uidvalidity: int, uid: int, raw: RawMail | int) -> bool:
         """Remember that IMAP message *uid* of *mailbox* brought *raw* (a row or its id); False when known."""
@@ -203,12 +245,12 @@ class SqlStore(ConversationQueries):
 
         An attachment over the cap is recorded (name, type, size, hash) without its content.
         """
-        digest = codec.sha256_hex(data)
+        digest = sha256_hex(data)
         blob: Blob | None = None
         if len(data) <= max_bytes:
             blob = self._find_blob(digest)
             if blob is None:
-                compression, packed = codec.compress(data)
+                compression, packed = compress(data)
                 blob = self.insert_once(Blob(sha256=digest, size=len(data), compression=compression, data=packed),
                                         lambda: self._find_blob(digest))
         row = Attachment(message_id=message.id, filename=filename, content_type=content_type, size=len(data),
@@ -229,7 +271,7 @@ class SqlStore(ConversationQueries):
         blob = self.session.get(Blob, attachment.blob_id)
         if blob is None:
             raise NotFoundError(f"attachment {attachment.id}: its content (blob {attachment.blob_id}) is missing")
-        return codec.decompress(blob.compression, blob.data, what=f"blob {blob.id}")
+        return decompress(blob.compression, blob.data, what=f"blob {blob.id}")
 
     def _find_blob(self, sha256: str) -> Blob | None:
         return self.session.scalars(select(Blob).where(Blob.sha256 == sha256)).one_or_none()
