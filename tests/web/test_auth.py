@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from sellerdesk.errors import ConfigError
 from sellerdesk.services import users
 from sellerdesk.services.database import Database
 from sellerdesk.web.security import CONTENT_SECURITY_POLICY, LoginLimiter
+from sellerdesk.web.settings import WebSettings
 from tests.web.conftest import PASSWORD, T0, csrf_of, make_client, sign_in
 
 
@@ -139,3 +142,18 @@ def test_the_language_switch_only_redirects_within_the_site(client: TestClient) 
         response = client.post("/language", data={"language": "en", "next": target, "csrf_token": token},
                                follow_redirects=False)
         assert response.headers["location"] == expected
+
+
+def test_a_post_from_another_site_is_refused_even_with_the_token(client: TestClient) -> None:
+    token = csrf_of(client)
+    response = client.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": token},
+                           headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    same_site = client.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": token},
+                            headers={"Origin": "http://testserver"}, follow_redirects=False)
+    assert same_site.status_code == 303
+
+
+def test_a_short_secret_key_is_refused() -> None:
+    with pytest.raises(ConfigError, match="at least 32"):
+        WebSettings(secret_key="too short")

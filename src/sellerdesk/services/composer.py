@@ -33,8 +33,7 @@ def check_draft(store: SqlStore, *, config: Config, thread_id: int, text: str, n
     queries = DeliveryQueries(store)
     parent = queries.last_buyer_message(thread.id)
     shop = store.session.get(Store, thread.store_id)
-    # A store that is in the database but not (or no longer) in the configuration gets the defaults.
-    store_name = shop.name if shop is not None and any(s.name == shop.name for s in config.stores) else None
+    store_name = shop.name if shop is not None else None
     settings = rule_settings(config, store=store_name)
     # The near-duplicate window bounds the history, as when the reply is queued.
     history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)

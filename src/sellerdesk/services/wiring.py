@@ -83,4 +83,6 @@ def run_web(services: Services, *, host: str, port: int, secret_key: str | None,
     announce(f"sellerdesk: open http://{shown}:{port}/ (database {services.db.url}); stop with Ctrl-C")
     if allow_demo_login:
         announce("sellerdesk: demo login: demo / demo (demo data only)")
+    if not secret_key:
+        announce("sellerdesk: no SELLERDESK_SECRET_KEY set: sessions end when the server stops")
     uvicorn.run(app, host=host, port=port, log_level="warning")

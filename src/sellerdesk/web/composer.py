@@ -75,7 +75,8 @@ def send_reply(request: Request, user: User, thread_id: int, text: Draft = "",
         with app.db.transaction() as store:
             _visible(user, store.get_thread(thread_id).store_id)
             queued = reply_as(store, user_name=user.name, local_name=f"web:{user.name}", thread_id=thread_id,
-                              text=text, now=now(), override_reason=override_reason.strip() or None)
+                              text=text, now=now(), override_reason=override_reason.strip() or None,
+                              config=app.config)
     except (SendBlockedError, InputError, ConfigError) as exc:
         with app.db.reading() as store:
             result = check_draft(store, config=app.config, thread_id=thread_id, text=text, now=now()) \

@@ -6,6 +6,7 @@ import gettext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
@@ -81,7 +82,13 @@ def signed_in(request: Request) -> SignedIn:
 
 
 async def csrf_checked(request: Request) -> None:
-    """Refuse a POST whose CSRF token (form field or ``X-CSRF-Token`` header) is missing or wrong."""
+    """Refuse a POST whose CSRF token (form field or ``X-CSRF-Token`` header) is missing or wrong.
+
+    A browser's ``Origin`` header naming another site is refused too, whatever the token says.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
+        raise HTTPException(status_code=403, detail="csrf")
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None:
         form = await request.form()
