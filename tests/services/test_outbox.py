@@ -26,10 +26,12 @@ from sellerdesk.core.outbox import Actor, RetryPolicy
 from sellerdesk.errors import InputError, SendBlockedError
 from sellerdesk.samples.relay import render_buyer_message, render_notice
 from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.jobs import InProcessJobRunner
 from sellerdesk.services.outbox import (
     confirm_unknown,
     deliver_due,
     list_deliveries,
+    outbox_job,
     queue_reply,
     recover_stuck,
 )
@@ -138,6 +140,28 @@ def test_nothing_is_sent_before_it_is_due_or_twice(db: Database, sink: SmtpSink)
     assert send(db, sink, T0 - timedelta(seconds=1)) == []
     assert len(send(db, sink, T0)) == 1
     assert send(db, sink, T0 + timedelta(days=1)) == []
+    assert len(sink.accepted) == 1
+
+
+def test_the_outbox_runs_as_a_job_on_the_runner(db: Database, sink: SmtpSink) -> None:
+    queue(db, buyer_thread(db, sink))
+    reported: list[Any] = []
+    done, stop = threading.Event(), threading.Event()
+
+    def report(result: Any) -> None:
+        reported.append(result)
+        done.set()
+
+    runner = InProcessJobRunner()
+    runner.submit("send-outbox", outbox_job(db, config_for(sink), report=report, clock=lambda: T0))
+    thread = threading.Thread(target=runner.run, args=(stop,))
+    thread.start()
+    try:
+        assert done.wait(60)
+    finally:
+        stop.set()
+        thread.join(60)
+    assert [r.state for r in reported] == ["sent"]
     assert len(sink.accepted) == 1
 
 
