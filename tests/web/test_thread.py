@@ -73,6 +73,7 @@ def test_the_thread_shows_messages_in_order_with_attachments(client: TestClient,
     assert "photo.jpg" in page
     assert "1.4 KB" in page
     assert order_id in page
+    assert "B000000020" in page  # the ASIN the messages name, though the thread is keyed by order
     assert "commMgrTok" not in page  # Amazon's wrapping is folded away...
     with sqlite_db.reading() as store:
         message_id = store.thread_messages(thread_id)[0].id
