@@ -280,6 +280,25 @@ def test_subject_variants(subject: str, kind: str) -> None:
     assert (parsed.subject_kind, parsed.order_id) == (kind, "114-1234567-7654321")
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Mon, 02 Mar 2026 09:00:00 +0000", datetime(2026, 3, 2, 9, 0, tzinfo=UTC)),
+        ("2 Mar 2026 01:00 -0800", datetime(2026, 3, 2, 9, 0, tzinfo=UTC)),
+        ("Mon, 2 Mar 2026 14:30:00 +0530 (IST)", datetime(2026, 3, 2, 9, 0, tzinfo=UTC)),
+        ("Mon, 02 Mar 2026 09:00:00 GMT", datetime(2026, 3, 2, 9, 0, tzinfo=UTC)),
+        ("Mon, 02 Mar 2026 09:00:00", datetime(2026, 3, 2, 9, 0, tzinfo=UTC)),  # no zone: taken as UTC
+        ("Mon, 31 Feb 2026 09:00:00 +0000", None),
+        ("yesterday", None),
+    ],
+)
+def test_date_headers(header: str, expected: datetime | None) -> None:
+    parsed = parse_relay_mail(f"From: a@b.example\r\nDate: {header}\r\n\r\nhi\r\n".encode())
+    assert parsed.date == expected
+    assert parsed.date is None or parsed.date.tzinfo is not None
+    assert any("Date header" in p for p in parsed.problems) == (expected is None)
+
+
 def test_parser_version_is_a_positive_int() -> None:
     assert isinstance(PARSER_VERSION, int)
     assert PARSER_VERSION >= 1

@@ -20,10 +20,10 @@ from __future__ import annotations
 import email
 import hashlib
 import re
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from typing import Any
 
 from sellerdesk.core import intents, language
 from sellerdesk.core.mail import MailKind, NoticeType, ParsedMail
@@ -53,6 +53,13 @@ _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _MESSAGE_ID_LINE = re.compile(r"^[ \t>]*Message-ID:[ \t]*<([^<>\s]+)>", re.I | re.M)
 _SENDER_SUFFIX = re.compile(r"\s+-\s+Amazon\b.*$")
 _RELAY_PREFIX = "marketplace."
+_RFC5322_DATE = re.compile(
+    r"^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-])(\d{2})(\d{2})"
+    r"(?:\s*\([^()]*\))?\s*$"
+)
+_MONTHS = {
+    m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 _UTF8_BOM = b"\xef\xbb\xbf"  # some tools save .eml files with one
 _SIMPLE_ADDRESS = re.compile(
     r'^(?:"([^"\\]*)"|([^<>"(),;:@]*?))\s*<([^<>\s"(),;:@]+@[^<>\s"(),;:@]+)>$|^([^<>\s"(),;:@]+@[^<>\s"(),;:@]+)$'
@@ -82,13 +89,14 @@ def parse_relay_mail(raw: bytes, *, classify: bool = True) -> ParsedMail:
     body = content.text
     token = find_comm_mgr_tok(body, content.html or "")
     key = f"tok:{token}" if token else f"mid:{headers.message_id}" if headers.message_id else f"sha:{digest}"
-    base = ParsedMail(
-        kind=MailKind.OTHER, message_key=key, sha256=digest, comm_mgr_tok=token,
-        subject=headers.subject or None, message_id=headers.message_id, in_reply_to=headers.in_reply_to,
-        references=headers.references, date=headers.date, from_address=headers.from_address or None,
-        from_name=headers.from_name or None, to_addresses=headers.to_addresses,
-        attachments=tuple(content.attachments), problems=(*headers.problems, *content.problems),
-    )
+    # Fields every kind shares; each branch builds its ParsedMail once from them.
+    common: dict[str, Any] = {
+        "message_key": key, "sha256": digest, "comm_mgr_tok": token, "subject": headers.subject or None,
+        "message_id": headers.message_id, "in_reply_to": headers.in_reply_to, "references": headers.references,
+        "date": headers.date, "from_address": headers.from_address or None, "from_name": headers.from_name or None,
+        "to_addresses": headers.to_addresses, "attachments": tuple(content.attachments),
+    }
+    problems = (*headers.problems, *content.problems)
     sender_domain = headers.from_address.rpartition("@")[2].lower()
     relay = _relay_marketplace(sender_domain) or _relay_marketplace(headers.reply_to_domain)
     amazon = None if relay else _amazon_marketplace(sender_domain)
@@ -98,15 +106,16 @@ def parse_relay_mail(raw: bytes, *, classify: bool = True) -> ParsedMail:
     split = split_buyer_text(body)
     if relay is not None or (subject is not None and (split.had_markers or token)):
         return _buyer_message(
-            base, headers=headers, body=body, split=split, relay=relay, subject=subject, classify=classify,
+            common, problems, headers=headers, body=body, split=split, relay=relay, subject=subject,
+            classify=classify,
         )
     notice_type = _notice_type(notice, headers=headers, content=content)
     related = _related_message_id(content, body, headers) if notice_type == NoticeType.DELIVERY_FAILURE else None
     report_about_relay = content.is_report and ".amazon." in "".join(content.embedded_headers) + body
     if amazon is not None or report_about_relay:
         asins, titles = find_items(body)
-        return replace(
-            base, kind=MailKind.AMAZON_NOTICE, notice_type=notice_type,
+        return ParsedMail(
+            **common, problems=problems, kind=MailKind.AMAZON_NOTICE, notice_type=notice_type,
             order_id=(notice.order_id if notice else None)
             or find_order_id(headers.subject, body, *content.embedded_headers),
             asins=asins, item_titles=titles, buyer_name=notice.buyer_name if notice else None,
@@ -114,18 +123,18 @@ def parse_relay_mail(raw: bytes, *, classify: bool = True) -> ParsedMail:
             text=split.text, quoted_text=split.quoted, related_message_id=related,
         )
     # Bounces from the seller's own mail server are not Amazon's, but still say which mail failed.
-    return replace(
-        base, notice_type=NoticeType.DELIVERY_FAILURE if content.is_report else None,
+    return ParsedMail(
+        **common, problems=problems, kind=MailKind.OTHER,
+        notice_type=NoticeType.DELIVERY_FAILURE if content.is_report else None,
         related_message_id=related if content.is_report else None,
         order_id=find_order_id(headers.subject, body), text=body.strip(),
     )
 
 
 def _buyer_message(
-    base: ParsedMail, *, headers: _Headers, body: str, split: BuyerText, relay: Marketplace | None,
-    subject: SubjectMatch | None, classify: bool,
+    common: dict[str, Any], problems: tuple[str, ...], *, headers: _Headers, body: str, split: BuyerText,
+    relay: Marketplace | None, subject: SubjectMatch | None, classify: bool,
 ) -> ParsedMail:
-    problems = base.problems
     if not split.had_markers:
         problems += ("relay mail without Begin/End message markers; took the body above the footer",)
     marketplace = _code(relay) or marketplace_in_text(body) or _by_language(subject)
@@ -134,8 +143,8 @@ def _buyer_message(
     buyer_alias = headers.from_address if from_relay else headers.reply_to
     from_name = _SENDER_SUFFIX.sub("", headers.from_name).strip()
     text_language, intent = _language_and_intent(split.text, headers.subject, marketplace) if classify else (None, None)
-    return replace(
-        base, kind=MailKind.BUYER_MESSAGE,
+    return ParsedMail(
+        **common, kind=MailKind.BUYER_MESSAGE,
         order_id=(subject.order_id if subject else None) or find_order_id(body),
         asins=asins, item_titles=titles,
         buyer_name=from_name or (subject.buyer_name if subject else None),
@@ -235,12 +244,29 @@ class _Headers:
     def _date(self, value: str | None) -> datetime | None:
         if not value:
             return None
+        fast = _fast_date(value)
+        if fast is not None:
+            return fast
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             self.problems.append(f"unreadable Date header {value[:60]!r}")
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _fast_date(value: str) -> datetime | None:
+    """The usual RFC 5322 date ("Mon, 2 Mar 2026 09:00:00 +0000") without the stdlib's general parser."""
+    match = _RFC5322_DATE.match(value)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = match.groups()
+    offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes)) * (-1 if sign == "-" else 1)
+    try:
+        return datetime(int(year), _MONTHS[month.lower()], int(day), int(hour), int(minute), int(second or 0),
+                        tzinfo=timezone(offset))
+    except ValueError:  # 31 February and the like: let the general parser report it
+        return None
 
 
 def _first_id(value: str | None) -> str | None:

@@ -25,7 +25,8 @@ from sellerdesk.core.relay_languages import LanguageStrings
 _T = TypeVar("_T")
 
 ORDER_ID = re.compile(r"(?<![\d-])(\d{3}-\d{7}-\d{7})(?![\d-])")
-COMM_MGR_TOK = re.compile(r"\[?commMgrTok:\s*([A-Za-z0-9._\-]+)\]?")
+COMM_MGR_TOK = re.compile(r"commMgrTok:\s*([A-Za-z0-9._\-]+)")
+_COMM_MGR_TOK_LINE = re.compile(r"\[?commMgrTok:[^\]\n]*\]?")
 _ASIN = re.compile(r"ASIN\s*[:：]\s*([A-Z0-9]{10})\b")
 _ITEM_PREFIX = re.compile(r"^[ \t]*(?:\d+[ \t]*(?:x|×|of|/)[ \t]+|\d+\.[ \t]+)?")
 _AMAZON_HOST = re.compile(r"(?:\b(?:sellercentral|www)|@marketplace)\.(amazon\.[a-z]{2,3}(?:\.[a-z]{2})?)\b")
@@ -59,16 +60,16 @@ _ORDER_LABEL = re.compile(
 )
 _FOOTER = re.compile(r"^[ \t]*(?:" + _alternation({line for s in LANGUAGE_STRINGS for line in s.footer}) + ")", re.M)
 _QUOTE_INTRO = re.compile(
-    r"^[ \t]*(?:"
+    r"^(?:[ \t]*(?:"
     + "|".join(_template(s.quote_intro, {"date": r".{1,80}?", "name": r".{1,80}?"}) for s in LANGUAGE_STRINGS)
-    + r")[ \t]*$|^[ \t]*(?:"
+    + r")[ \t]*$|[ \t]*(?:"
     + _alternation(set(ORIGINAL_MESSAGE_MARKERS))
-    + r")[ \t]*$|^On .{4,120} wrote:[ \t]*$"
+    + r")[ \t]*$|On .{4,120} wrote:[ \t]*$"
     # Gmail-style intros in any language end with the quoted sender's address and a colon.
-    + r"|^[^\n<>]{4,160}<[^<>\s]+@[^<>\s]+>[ \t]*[:：][ \t]*$"
+    + r"|[^\n<>]{4,160}<[^<>\s]+@[^<>\s]+>[ \t]*[:：][ \t]*$"
     # Outlook-style header blocks: a "From:" line straight followed by a "Sent:" or "Date:" line.
-    + r"|^[ \t]*(?:" + _alternation(set(QUOTED_HEADER_FROM)) + r")[ \t]*:[ \t]*\S.*\n[ \t]*(?:"
-    + _alternation(set(QUOTED_HEADER_SENT)) + r")[ \t]*:",
+    + r"|[ \t]*(?:" + _alternation(set(QUOTED_HEADER_FROM)) + r")[ \t]*:[ \t]*\S.*\n[ \t]*(?:"
+    + _alternation(set(QUOTED_HEADER_SENT)) + r")[ \t]*:)",
     re.M,
 )
 _REPLY_PREFIX = re.compile(r"^(?:[ \t]*(?:" + _alternation(set(REPLY_PREFIXES)) + r")[ \t]*[:：][ \t]*)+", re.I)
@@ -179,15 +180,18 @@ def split_buyer_text(body: str) -> BuyerText:
     """Cut the buyer's words out of a relay body: between the markers, without footer or quotes."""
     begin = _BEGIN.search(body)
     had_markers = begin is not None
+    end = None
     if begin is not None:
         end = _END.search(body, begin.end())
         inner = body[begin.end():end.start() if end else len(body)]
     else:
         inner = body
-    footer = _FOOTER.search(inner)
-    if footer is not None:
-        inner = inner[:footer.start()]
-    inner = COMM_MGR_TOK.sub("", inner)
+    if begin is None or end is None:  # with both markers the footer lies outside the words
+        footer = _FOOTER.search(inner)
+        if footer is not None:
+            inner = inner[:footer.start()]
+    if "commMgrTok" in inner:
+        inner = _COMM_MGR_TOK_LINE.sub("", inner)
     text, quoted = split_quoted(inner)
     return BuyerText(text=text, quoted=quoted, had_markers=had_markers)
 
