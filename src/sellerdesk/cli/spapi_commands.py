@@ -80,7 +80,8 @@ def orders_show_command(order_id: str, store_name: str, refresh: bool, spapi_end
         view = show_order(db, store, lambda s: connect(s, endpoint=spapi_endpoint), order_id,
                           now=datetime.now(UTC), refresh=refresh)
     _echo({"order_id": view.order_id, "order": view.snapshot.to_dict() if view.snapshot else None,
-           "fetched_at": view.fetched_at, "from_cache": view.from_cache, "problem": view.problem})
+           "fetched_at": view.fetched_at.isoformat() if view.fetched_at else None, "from_cache": view.from_cache,
+           "problem": view.problem})
     if view.snapshot is None:
         raise SystemExit(1)
 

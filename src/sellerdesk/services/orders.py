@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.adapters.spapi.client import SpApiClient
-from sellerdesk.adapters.spapi.errors import SpApiAuthError, SpApiNotFoundError, SpApiRequestError
+from sellerdesk.adapters.spapi.errors import SpApiInvalidInputError, SpApiNotAllowedError, SpApiNotFoundError
 from sellerdesk.config import StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.core.orders import OrderSnapshot, changes, from_v0, from_v2026, is_fresh
@@ -28,6 +28,7 @@ from sellerdesk.services.database import Database
 V0_RETIRED = datetime(2027, 3, 27).date()
 FIRST_POLL_DAYS = 30  # how far back the first poll of a store looks
 ClientFactory = Callable[[StoreConfig], SpApiClient]
+ORDER_PROBLEMS = (SpApiNotFoundError, SpApiInvalidInputError, SpApiNotAllowedError)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def enrich_threads(db: Database, store: StoreConfig, client: SpApiClient, *, now
     """Fetch the order of every thread that names one, unless its cached snapshot is still fresh.
 
     Raises:
-        SpApiAuthError: the store's credentials were refused (nothing else will work for it).
+        SpApiError: the store's credentials were refused or Amazon is unavailable (nothing else would work).
     """
     result = result or StoreSync(store.name)
     with db.transaction() as sql:
@@ -155,9 +156,7 @@ def enrich_threads(db: Database, store: StoreConfig, client: SpApiClient, *, now
     for order_id, marketplace in wanted:
         try:
             snapshot = fetch_order(client, order_id, api=store.spapi_orders_api, today=now)
-        except SpApiAuthError:
-            raise
-        except SpApiRequestError as exc:
+        except ORDER_PROBLEMS as exc:  # about this order only; credentials or outages stop the store's run
             result.problems.append(str(exc))
             with db.transaction() as sql:
                 SpApiRecords(sql).order_failed(store_id, order_id, error=str(exc), now=now)
@@ -180,6 +179,7 @@ def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: 
         store_id = sql.ensure_store(store, now=now).id
         state = SpApiRecords(sql).sync_state(store_id)
         after = state.updated_after if state else now - timedelta(days=FIRST_POLL_DAYS)
+        threads = dict(SpApiRecords(sql).thread_orders(store_id))
     markets = [MARKETPLACES[m].marketplace_id for m in store.marketplaces if m in MARKETPLACES]
     token: str | None = None
     newest = after
@@ -195,7 +195,7 @@ def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: 
             with db.transaction() as sql:
                 records = SpApiRecords(sql)
                 known = records.cached_order(store_id, snapshot.order_id)
-                if known is None and not snapshot.buyer_requested_cancel:
+                if known is None and snapshot.order_id not in threads and not snapshot.buyer_requested_cancel:
                     continue  # only orders sellerdesk shows (or that need action) are kept
                 found = _store_snapshot(records, store_id, snapshot, now=now, source="poll")
             result.changed += 1
@@ -210,14 +210,16 @@ def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: 
 
 def sync_stores(db: Database, stores: Sequence[StoreConfig], client_factory: ClientFactory, *,
                 now: datetime) -> list[StoreSync]:
-    """Enrich threads and poll changes for every store; a store that fails is reported, the others carry on."""
+    """Poll changes and enrich threads for every store; a store that fails is reported, the others carry on."""
     results = []
     for store in stores:
         result = StoreSync(store.name)
         try:
             with client_factory(store) as client:
-                enrich_threads(db, store, client, now=now, result=result)
+                # Polling first: one searchOrders page brings up to 100 orders, where getOrder brings one
+                # (at 0.5 requests per second), so enrichment then only fetches what the poll did not cover.
                 poll_changes(db, store, client, now=now, result=result)
+                enrich_threads(db, store, client, now=now, result=result)
         except (SpApiError, ConfigError) as exc:
             result.error = str(exc)
             with db.transaction() as sql:

@@ -11,7 +11,7 @@ import uvicorn
 from sellerdesk.adapters.spapi.emulator.app import build_app
 from sellerdesk.adapters.spapi.emulator.state import EmulatorState, OrderSpec
 from sellerdesk.core.amazon_mail import parse_relay_mail
-from sellerdesk.errors import SpApiError
+from sellerdesk.errors import MessageParseError, SpApiError
 from sellerdesk.samples.demo import demo_mails
 
 STARTUP_SECONDS = 10.0
@@ -97,7 +97,12 @@ def demo_order_specs(*, seed: int = 7) -> list[OrderSpec]:
     """
     specs: dict[str, OrderSpec] = {}
     for mail in demo_mails(now=datetime(2026, 1, 1, tzinfo=UTC), seed=seed):
-        parsed = parse_relay_mail(mail.raw, classify=False)
+        if mail.kind != "buyer":  # every demo thread starts with a buyer mail naming its order
+            continue
+        try:
+            parsed = parse_relay_mail(mail.raw, classify=False)
+        except MessageParseError:
+            continue
         if parsed.order_id and parsed.marketplace and parsed.asin and parsed.order_id not in specs:
             title = parsed.item_titles[0] if parsed.item_titles else ""
             specs[parsed.order_id] = OrderSpec(parsed.order_id, parsed.marketplace, parsed.asin, title)
