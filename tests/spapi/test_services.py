@@ -169,3 +169,20 @@ def test_bulk_review_requests_follow_window_problems_and_ledger(db: Database, se
         assert len(state.solicitations) == 1
         ledger = {r["order_id"]: r["state"] for r in review_ledger(db, STORE)}
         assert ledger == {happy.order_id: "requested", unhappy.order_id: "skipped", early.order_id: "scheduled"}
+
+
+def test_an_outage_stops_the_stores_run_without_marking_orders(db: Database, server: EmulatorServer,
+                                                              state: EmulatorState) -> None:
+    from sellerdesk.adapters.spapi.emulator import Fault
+
+    state.put_order(shipped_order())
+    buyer_mail(db, order_id="111-2223334-4445556", text="Where is my backpack?", number=1)
+    state.inject(Fault("503", count=100))
+    results = sync_stores(db, [STORE], lambda store: make_client(server, store=store.name, max_retries=2), now=NOW)
+    assert "try again later" in str(results[0].error)
+    with db.reading() as sql:
+        assert SpApiRecords(sql).cached_orders(sql.get_store("acme-us").id) == []
+    state.faults.clear()
+    again = sync_stores(db, [STORE], factory(server), now=NOW + timedelta(minutes=1))
+    assert again[0].error is None
+    assert again[0].changed + again[0].enriched == 1
