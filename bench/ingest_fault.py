@@ -41,6 +41,7 @@ def main() -> None:
                                  kills=args.kills, seed=args.seed)
         seconds = time.perf_counter() - start
     print(f"delivered {result.delivered} mails; stored after each SIGKILL: {result.killed_at}")
+    print(f"exit status of the killed runs (-9: killed mid-way, 0: had finished): {result.exit_codes}")
     print(f"final: messages {result.messages}, distinct keys {result.distinct_keys}, raw mails {result.raw_mails}, "
           f"IMAP UIDs {result.uids}, quarantined {result.quarantined}; {seconds:.0f} s in all")
     expected = result.delivered

@@ -39,6 +39,7 @@ class FaultResult:
 
     delivered: int
     killed_at: list[int] = field(default_factory=list)
+    exit_codes: list[int | None] = field(default_factory=list)  # -9: the run was really killed
     messages: int = 0
     distinct_keys: int = 0
     raw_mails: int = 0
@@ -122,6 +123,7 @@ def run_fault_drill(*, server: Dovecot, database_url: str, workdir: Path, count:
             if child.is_alive() and child.pid is not None:
                 os.kill(child.pid, signal.SIGKILL)
             child.join()
+            result.exit_codes.append(child.exitcode)
             result.killed_at.append(counts(db)[0])
         child = start_ingest(config, workdir / "ingest.out")
         child.join(timeout=RUN_LIMIT_SECONDS)

@@ -5,6 +5,7 @@ The long form (2,000 mails, more kills) is ``python -m bench.ingest_fault``.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ def test_killed_ingest_stores_every_mail_exactly_once(database_url: str, tmp_pat
         result = run_fault_drill(server=server, database_url=database_url, workdir=tmp_path, count=MAILS,
                                  kills=KILLS, seed=20260305)
     assert len(result.killed_at) == KILLS, result.killed_at
+    assert -signal.SIGKILL in result.exit_codes  # at least one run died mid-way, not only finished ones
     assert result.messages == MAILS, result.final_output
     assert result.distinct_keys == MAILS
     assert result.raw_mails == MAILS
