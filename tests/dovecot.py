@@ -140,8 +140,9 @@ class Dovecot:
         raise RuntimeError(f"dovecot did not start on port {self.port}: {self.log()}")
 
     def _make_certificate(self) -> None:
+        openssl = require_program("openssl", "openssl")
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+            [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
              "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
              "-keyout", str(self.root / "key.pem"), "-out", str(self.certificate)],
             check=True, capture_output=True,
