@@ -59,10 +59,13 @@ def read_credentials(store: str, *, refresh_token_env: str | None, client_id_env
     """
     env = os.environ if env is None else env
     values: dict[str, str] = {}
-    for key, name in (("spapi_refresh_token_env", refresh_token_env), ("spapi_client_id_env", client_id_env),
-                      ("spapi_client_secret_env", client_secret_env)):
+    keys = (("spapi_refresh_token_env", refresh_token_env), ("spapi_client_id_env", client_id_env),
+            ("spapi_client_secret_env", client_secret_env))
+    for key, name in keys:  # every key named first: a configuration mistake before a missing secret
         if not name:
             raise ConfigError(f"store {store!r}: {key} is not set; name the environment variable that holds it")
+    for key, name in keys:
+        assert name is not None
         value = env.get(name) or (_keyring_lookup(name) if use_keyring else None)
         if not value:
             raise ConfigError(f"store {store!r}: environment variable {name} ({key}) is not set; export it, "
