@@ -226,3 +226,42 @@ def freshness(snapshot: OrderSnapshot, *, now: datetime) -> timedelta:
             days=30):
         return timedelta(days=7)
     return timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """An ORDER_CHANGE notification, as far as sellerdesk acts on it."""
+
+    notification_id: str
+    order_id: str
+    marketplace: str | None
+    change_type: str  # e.g. "BuyerRequestedChange", "OrderStatusChange"
+    reason: str  # e.g. "Buyer Requested Cancel"
+    order_status: str | None  # the v0-style status the summary gives, mapped to STATUSES
+    buyer_requested_cancel: bool
+    at: datetime | None
+
+
+def parse_order_change(notification: Mapping[str, Any]) -> OrderChange:
+    """Read an ORDER_CHANGE notification (the body of the SQS message).
+
+    Raises:
+        ValueError: it is not an ORDER_CHANGE notification or names no order.
+    """
+    if notification.get("NotificationType") != "ORDER_CHANGE":
+        raise ValueError(f"not an ORDER_CHANGE notification ({notification.get('NotificationType')!r})")
+    change = _obj(_obj(notification.get("Payload")).get("OrderChangeNotification"))
+    order_id = _text(change.get("AmazonOrderId"))
+    if not order_id:
+        raise ValueError("the ORDER_CHANGE notification names no AmazonOrderId")
+    summary = _obj(change.get("Summary"))
+    trigger = _obj(change.get("OrderChangeTrigger"))
+    market = by_id(_text(summary.get("MarketplaceId")))
+    cancel = any(i.get("IsBuyerRequestedCancel") is True for i in _objs(summary.get("OrderItems")))
+    status = _V0_STATUS.get(_text(summary.get("OrderStatus")))
+    return OrderChange(
+        notification_id=_text(_obj(notification.get("NotificationMetadata")).get("NotificationId")),
+        order_id=order_id, marketplace=market.code if market else None,
+        change_type=_text(change.get("OrderChangeType")), reason=_text(trigger.get("ChangeReason")),
+        order_status=status, buyer_requested_cancel=cancel,
+        at=_time(trigger.get("TimeOfOrderChange")) or _time(notification.get("EventTime")))

@@ -21,7 +21,7 @@ from sellerdesk.adapters.spapi.client import SpApiClient
 from sellerdesk.adapters.spapi.errors import SpApiInvalidInputError, SpApiNotAllowedError, SpApiNotFoundError
 from sellerdesk.config import StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
-from sellerdesk.core.orders import OrderSnapshot, changes, from_v0, from_v2026, is_fresh
+from sellerdesk.core.orders import OrderChange, OrderSnapshot, changes, from_v0, from_v2026, is_fresh
 from sellerdesk.errors import ConfigError, SpApiError
 from sellerdesk.services.database import Database
 
@@ -206,6 +206,29 @@ def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: 
     with db.transaction() as sql:
         SpApiRecords(sql).save_sync(store_id, updated_after=newest, now=now, error=None)
     return result
+
+
+def apply_order_change(db: Database, store: StoreConfig, client: SpApiClient, change: OrderChange, *,
+                       now: datetime) -> tuple[str, ...]:
+    """Act on an ORDER_CHANGE notification: fetch the order again, cache it, record what changed.
+
+    The notification's own claim of a buyer's cancellation request is recorded even when the
+    order as fetched does not show it yet (Amazon's read side can lag its notifications).
+
+    Returns:
+        The triggers recorded (e.g. ``("buyer_requested_cancel",)``).
+    """
+    snapshot = fetch_order(client, change.order_id, api=store.spapi_orders_api, today=now)
+    with db.transaction() as sql:
+        store_id = sql.ensure_store(store, now=now).id
+        records = SpApiRecords(sql)
+        found = _store_snapshot(records, store_id, snapshot, now=now, source="notification")
+        if change.buyer_requested_cancel and "buyer_requested_cancel" not in found \
+                and not snapshot.buyer_requested_cancel:
+            records.add_event(store_id, change.order_id, trigger="buyer_requested_cancel", source="notification",
+                              at=now)
+            found = (*found, "buyer_requested_cancel")
+    return found
 
 
 def sync_stores(db: Database, stores: Sequence[StoreConfig], client_factory: ClientFactory, *,
