@@ -31,11 +31,12 @@ from rich.progress import (
 )
 
 from sellerdesk.cli.base import cli, config_option, handle_errors
-from sellerdesk.cli.store_commands import database_url_option, open_configured_database
+from sellerdesk.cli.store_commands import database_url_option
 from sellerdesk.config import load_config
 from sellerdesk.errors import ConfigError
 from sellerdesk.services.backfill import import_mails
 from sellerdesk.services.ingest import MailboxSummary, ingest_all, watch_mailboxes
+from sellerdesk.services.wiring import build_services
 
 
 def _print_summary(summary: MailboxSummary) -> None:
@@ -53,9 +54,9 @@ def ingest_command(config_path: str | None, database_url: str | None, once: bool
     if not config.mailboxes:
         raise ConfigError(f"{config.source}: no [[mailboxes]] table; add one per mailbox to read "
                           "(see docs/configuration.md)")
-    with open_configured_database(config, database_url) as db:
+    with build_services(config, database_url=database_url) as services:
         if once:
-            summaries = ingest_all(db, config)
+            summaries = ingest_all(services.db, services.config)
             for summary in summaries:
                 _print_summary(summary)
             if any(summary.error for summary in summaries):
@@ -68,7 +69,7 @@ def ingest_command(config_path: str | None, database_url: str | None, once: bool
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
-        watch_mailboxes(db, config, stop=stop, report=_print_summary)
+        watch_mailboxes(services.db, services.config, stop=stop, report=_print_summary)
 
 
 @cli.command("import")
@@ -82,7 +83,7 @@ def import_command(config_path: str | None, database_url: str | None, store_name
     config = load_config(config_path)
     store_config = next((s for s in config.stores if s.name == store_name), None)
     console = Console(stderr=True)
-    with open_configured_database(config, database_url) as db, Progress(
+    with build_services(config, database_url=database_url) as services, Progress(
         TextColumn("importing"), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(), DownloadColumn(),
         TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
     ) as bar:
@@ -95,6 +96,6 @@ def import_command(config_path: str | None, database_url: str | None, store_name
                 c, MofNCompleteColumn if unit == "bytes" else DownloadColumn))
             bar.update(task, completed=done, total=total)
 
-        summary = import_mails(db, store_name=store_name, path=path, progress=progress, store_config=store_config,
-                               attachment_max_bytes=config.attachment_max_bytes)
+        summary = import_mails(services.db, store_name=store_name, path=path, progress=progress,
+                               store_config=store_config, attachment_max_bytes=config.attachment_max_bytes)
     click.echo(json.dumps(summary.as_record(), ensure_ascii=False))
