@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from sellerdesk.adapters.db.tables import Message, Store
@@ -91,3 +93,9 @@ def test_date_of_tolerates_missing_and_broken_dates() -> None:
     assert date_of(b"Date: not a date\r\n\r\n") is None
     assert date_of(b"Date: Mon, 02 Mar 2026 09:00:00 -0000\r\n\r\n") is None  # -0000: zone unknown
     assert date_of(b"Date: Mon, 02 Mar 2026 09:00:00 +0100\r\n\r\n") == datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+@given(raw=st.binary(max_size=300) | st.text(max_size=80).map(lambda s: f"Date: {s}\r\n\r\n".encode()))
+def test_date_of_never_crashes_and_is_aware_or_none(raw: bytes) -> None:
+    when = date_of(raw)
+    assert when is None or when.tzinfo is not None
