@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sellerdesk.core.compliance import cases, contacts, context, format, marketing, placeholders, reviews
@@ -88,12 +89,9 @@ def check(text: str, *, kind: str = "reply", context: CheckContext | None = None
     settings = settings or _DEFAULT_SETTINGS
     draft = Draft(text, kind=kind, context=context, settings=settings, scanner=SCANNER)
     findings: list[Finding] = []
-    for rule in RULES:
-        if rule.name in settings.disabled_rules or (rules is not None and rule.name not in rules):
-            continue
-        if not rule.kinds(kind):
-            continue
-        severity = settings.severities.get(rule.name)
+    only = None if rules is None else frozenset(rules)
+    for rule in _active_rules(kind, settings.disabled_rules, only):
+        severity = settings.severities.get(rule.name) if settings.severities else None
         for finding in rule.find(draft):
             if finding.start is not None and finding.end is not None \
                     and settings.allowed_phrases and draft.allowed(finding.start, finding.end):
@@ -124,6 +122,13 @@ def check_template(text: str, *, subject: str | None = None, settings: RuleSetti
 
 
 _SEND_ONLY = frozenset({"near_duplicate", "repeat_review_request", "auto_reply_timing", "wrong_language"})
+
+
+@lru_cache(maxsize=256)
+def _active_rules(kind: str, disabled: frozenset[str], only: frozenset[str] | None) -> tuple[Rule, ...]:
+    # Worked out once per combination rather than rule by rule for every message.
+    return tuple(rule for rule in RULES
+                 if rule.kinds(kind) and rule.name not in disabled and (only is None or rule.name in only))
 
 
 def context_from_mapping(record: Mapping[str, Any]) -> CheckContext:

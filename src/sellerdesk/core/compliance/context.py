@@ -167,7 +167,7 @@ def find_wrong_language(draft: Draft) -> Iterator[Finding]:
         return
     if sum(map(str.isalpha, draft.text[:120])) < 20:
         return
-    found = reply_language(draft.text, expected=expected)
+    found = reply_language(draft.folded.text, expected=expected)  # already lower case
     if found is None or found in expected:
         return
     yield draft.finding(

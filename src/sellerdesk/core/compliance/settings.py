@@ -15,6 +15,7 @@ Each key is declared once, as data (:data:`SETTING_KEYS`); ``docs/rules.md`` lis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -75,9 +76,12 @@ class RuleSettings:
         return any(digits.endswith(a) or a.endswith(digits) for a in self.allowed_phone_numbers if len(a) >= 6)
 
 
+_NON_DIGITS = re.compile(r"\D")
+
+
 def digits_of(value: str) -> str:
     """Only the digits of a phone number, without a leading international 00."""
-    digits = "".join(ch for ch in value if ch.isdigit())
+    digits = _NON_DIGITS.sub("", value)
     return digits[2:] if digits.startswith("00") else digits
 
 
