@@ -91,6 +91,7 @@ class Dovecot:
     delivered: int = 0
     tls: bool = False
     tls_port: int = 0
+    extra_config: str = ""  # more dovecot.conf lines, e.g. "imap_capability = IMAP4rev1" (no IDLE)
 
     @property
     def certificate(self) -> Path:
@@ -119,7 +120,8 @@ class Dovecot:
             self._make_certificate()
             ssl = f"ssl = yes\nssl_cert = <{self.certificate}\nssl_key = <{self.root / 'key.pem'}"
         self.config_file.write_text(CONFIG.format(root=self.root, port=self.port, uid=MAIL_UID, gid=MAIL_GID,
-                                                  ssl=ssl, tls_port=self.tls_port))
+                                                  ssl=ssl, tls_port=self.tls_port)
+                                    + self.extra_config + "\n")
         for sub in ("cur", "new", "tmp"):
             (self.maildir / sub).mkdir(parents=True, exist_ok=True)
         for path in (self.root / "home", self.root / "home" / USER, self.maildir, *self.maildir.iterdir()):
@@ -212,13 +214,13 @@ class Dovecot:
 
 
 @contextmanager
-def running_dovecot(*, tls: bool = False) -> Iterator[Dovecot]:
+def running_dovecot(*, tls: bool = False, extra_config: str = "") -> Iterator[Dovecot]:
     """Start a Dovecot for the duration of the block (fails under CI=true, skips elsewhere, when absent).
 
     With *tls*, it also listens for implicit TLS on :attr:`Dovecot.tls_port` and offers STARTTLS
     on :attr:`Dovecot.port`, with a fresh self-signed :attr:`Dovecot.certificate`.
     """
-    server = Dovecot(program=require_program("dovecot", "dovecot-imapd"), tls=tls)
+    server = Dovecot(program=require_program("dovecot", "dovecot-imapd"), tls=tls, extra_config=extra_config)
     try:
         server.start()
         yield server

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from sellerdesk.adapters.db.tables import Mailbox, MailboxUid, Message
+from sellerdesk.adapters.imap import ImapMailSource
 from sellerdesk.config import Config, parse_config
 from sellerdesk.services.database import Database
 from sellerdesk.services.ingest import (
@@ -23,7 +24,7 @@ from sellerdesk.services.ingest import (
     ingest_mailbox,
     watch_mailboxes,
 )
-from tests.dovecot import PASSWORD, Dovecot, free_port
+from tests.dovecot import PASSWORD, Dovecot, free_port, running_dovecot
 from tests.mails import buyer_mail, malformed_mail
 
 pytestmark = pytest.mark.dovecot
@@ -201,3 +202,26 @@ def test_two_ingests_of_one_mailbox_at_once_store_each_mail_once(db: Database, d
     assert [s.error for s in summaries] == [None, None]
     assert count(db, Message) == 40
     assert count(db, MailboxUid) == 40
+
+
+def test_watch_polls_a_server_without_idle(db: Database) -> None:
+    with running_dovecot(extra_config="imap_capability = IMAP4rev1 LITERAL+") as server:
+        config = make_config(server.mailbox_toml(store="acme-us", password_env="TEST_IMAP_PASSWORD"), poll_seconds=1)
+        with ImapMailSource(config.mailboxes[0], password=PASSWORD) as probe:
+            assert not probe.supports_idle
+        reports: list[MailboxSummary] = []
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch_mailboxes, args=(db, config),
+                                   kwargs={"stop": stop, "report": reports.append, "now_fn": clock})
+        watcher.start()
+        try:
+            server.deliver_many(buyer_mail(n) for n in range(2))
+            deadline = time.monotonic() + 60  # a bound on waiting, not an assertion on speed
+            while count(db, Message) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert count(db, Message) == 2
+    assert sum(r.stored for r in reports) == 2
