@@ -259,7 +259,19 @@ def test_two_writers_racing_on_the_same_mails_store_each_once(db: Database) -> N
     assert (count(db, Message), count(db, RawMail), count(db, Buyer)) == (12, 12, 3)
 
 
-HEADERS = st.lists(st.sampled_from([b"From: x@y.z", b"Subject: =?utf-8?b?w6k=?=", b"Message-ID: <a@b>",
+def test_nul_characters_do_not_make_a_mail_unstorable(db: Database) -> None:
+    # PostgreSQL refuses NUL in text; the stored text shows U+FFFD where it was.
+    raw = relay(text="hello\x00world", name="Jane\x00").replace(b"Inquiry", b"Inq\x00uiry")
+    outcome = put(db, raw)
+    assert outcome.outcome == "stored"
+    with db.reading() as store:
+        message = store.get_message(outcome.message_id)
+        assert store.get_raw(outcome.raw_mail_id) == raw  # the raw bytes keep the NUL
+    assert "\x00" not in (message.text + (message.subject or "") + (message.buyer_name or ""))
+    assert "\ufffd" in message.text
+
+
+HEADERS = st.lists(st.sampled_from([b"From: x@y.z", b"Subject: =?utf-8?b?w6k=?=", b"Message-ID: <a@b>", b"To: \x00",
                                     b"Content-Type: multipart/mixed; boundary=zz", b"Date: yesterday",
                                     b"Content-Transfer-Encoding: base64", b"X: \xff\xfe"]), max_size=5)
 

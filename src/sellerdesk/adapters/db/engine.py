@@ -141,8 +141,43 @@ def migrate(engine: Engine) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A session factory for *engine*; objects stay readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    """A session factory for *engine*; objects stay readable after commit.
+
+    Before every flush, NUL characters in text (and in JSON values) become U+FFFD: PostgreSQL
+    refuses NUL in text, and a mail must never become unstorable because of one. SQLite gets
+    the same treatment so that both databases hold the same data.
+    """
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    event.listen(factory, "before_flush", _replace_nul)
+    return factory
+
+
+def _replace_nul(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty):
+        for column in sa.inspect(obj).mapper.column_attrs:
+            value = getattr(obj, column.key)
+            if _has_nul(value):
+                setattr(obj, column.key, _without_nul(value))
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def describe(engine: Engine) -> str:
