@@ -60,7 +60,7 @@ def test_a_buyers_cancellation_request_becomes_an_order_event(db: Database, serv
     state.put_order(shipped_order(order_id))  # Amazon's read side does not show the request yet
     store = StoreConfig("acme-us", ("US",))
     with make_client(server) as client:
-        found = apply_order_change(db, store, client, parse_order_change(example), now=NOW)
+        found = apply_order_change(db, store, client=client, change=parse_order_change(example), now=NOW)
     assert found == ("buyer_requested_cancel",)
     with db.reading() as sql:
         events = SpApiRecords(sql).events(sql.get_store("acme-us").id)

@@ -43,10 +43,11 @@ def test_threads_are_enriched_once_then_served_fresh_from_the_cache(db: Database
     state.put_order(shipped_order("111-2223334-4445556"))
     buyer_mail(db, order_id="111-2223334-4445556", text="Where is my backpack?", number=1)
     with make_client(server) as client:
-        first = enrich_threads(db, STORE, client, now=NOW)
-        again = enrich_threads(db, STORE, client, now=NOW + timedelta(minutes=5))
+        first = enrich_threads(db, STORE, client=client, now=NOW)
+        again = enrich_threads(db, STORE, client=client, now=NOW + timedelta(minutes=5))
     assert (first.enriched, again.enriched, again.fresh) == (1, 0, 1)
-    view = show_order(db, STORE, factory(server), "111-2223334-4445556", now=NOW + timedelta(minutes=6))
+    view = show_order(db, STORE, client_factory=factory(server), order_id="111-2223334-4445556",
+                      now=NOW + timedelta(minutes=6))
     assert view.from_cache
     assert view.snapshot is not None
     assert view.snapshot.tracking_number == "1Z999AA10123456784"
@@ -60,8 +61,8 @@ def test_unknown_order_and_other_marketplace_are_explained_not_retried(db: Datab
     buyer_mail(db, order_id="111-2223334-4445556", text="Where is it?", number=1)
     buyer_mail(db, order_id="111-0000000-0000009", text="Where is it?", number=2)
     with make_client(server) as client:
-        result = enrich_threads(db, STORE, client, now=NOW)
-        enrich_threads(db, STORE, client, now=NOW + timedelta(hours=2))
+        result = enrich_threads(db, STORE, client=client, now=NOW)
+        enrich_threads(db, STORE, client=client, now=NOW + timedelta(hours=2))
     assert any("was placed in DE, but the thread came from US" in p for p in result.problems)
     assert any("111-0000000-0000009" in p and "check the order ID" in p for p in result.problems)
     assert [r for r in state.requests if r[1] == "111-0000000-0000009"] == [("getOrder", "111-0000000-0000009")]
@@ -74,14 +75,14 @@ def test_poll_records_a_buyer_cancellation_and_an_undeliverable_parcel(db: Datab
     state.put_order(order)
     buyer_mail(db, order_id="111-2223334-4445556", text="Where is my parcel?", number=1)
     with make_client(server) as client:
-        enrich_threads(db, STORE, client, now=NOW)
+        enrich_threads(db, STORE, client=client, now=NOW)
         state.put_order(replace(order, package_status="UNDELIVERABLE", last_updated=NOW - timedelta(hours=1)))
         cancel = EmulatedOrder(**{**shipped_order("112-9998887-7776665").__dict__, "status": "UNSHIPPED",
                                   "buyer_requested_cancel": True, "last_updated": NOW - timedelta(minutes=30),
                                   "tracking_number": None, "package_status": None})
         state.put_order(cancel)
-        result = poll_changes(db, STORE, client, now=NOW)
-        quiet = poll_changes(db, STORE, client, now=NOW + timedelta(minutes=10))
+        result = poll_changes(db, STORE, client=client, now=NOW)
+        quiet = poll_changes(db, STORE, client=client, now=NOW + timedelta(minutes=10))
     assert sorted(result.events) == ["111-2223334-4445556:undeliverable", "112-9998887-7776665:buyer_requested_cancel"]
     assert quiet.events == []
     with db.reading() as sql:
@@ -99,7 +100,7 @@ def test_a_store_with_revoked_credentials_is_reported_and_the_others_go_on(db: D
             return make_client(server, store=store.name, credentials=revoked)
         return make_client(server, store=store.name)
 
-    results = sync_stores(db, [bad, STORE], clients, now=NOW)
+    results = sync_stores(db, [bad, STORE], client_factory=clients, now=NOW)
     assert results[0].error is not None
     assert "nordlicht-eu" in results[0].error
     assert "invalid_grant" in results[0].error
@@ -110,16 +111,16 @@ def test_typed_message_passes_amazons_list_and_the_guard(db: Database, server: E
                                                         state: EmulatorState) -> None:
     state.put_order(shipped_order())
     with make_client(server) as client:
-        sent = send_typed_message(db, STORE, client, order_id="111-2223334-4445556", marketplace="US",
+        sent = send_typed_message(db, STORE, client=client, order_id="111-2223334-4445556", marketplace="US",
                                   message_type="confirmDeliveryDetails", actor="ana", now=NOW,
                                   text="Your parcel is with UPS and arrives on Friday.")
-        blocked = send_typed_message(db, STORE, client, order_id="111-2223334-4445556", marketplace="US",
+        blocked = send_typed_message(db, STORE, client=client, order_id="111-2223334-4445556", marketplace="US",
                                      message_type="unexpectedProblem", actor="ana", now=NOW,
                                      text="Write to me at jane.doe@example.com about the delay.")
-        refused = send_typed_message(db, STORE, client, order_id="111-2223334-4445556", marketplace="US",
+        refused = send_typed_message(db, STORE, client=client, order_id="111-2223334-4445556", marketplace="US",
                                      message_type="confirmOrderDetails", actor="ana", now=NOW,
                                      text="Please confirm the colour.")
-        invoice = send_typed_message(db, STORE, client, order_id="111-2223334-4445556", marketplace="US",
+        invoice = send_typed_message(db, STORE, client=client, order_id="111-2223334-4445556", marketplace="US",
                                      message_type="invoice", actor="ana", now=NOW, text=None,
                                      files=[OutgoingFile("invoice.pdf", b"%PDF-1.4", "application/pdf")])
     assert (sent.state, sent.buyer_language) == ("sent", "en")
@@ -149,9 +150,10 @@ def test_bulk_review_requests_follow_window_problems_and_ledger(db: Database, se
     buyer_mail(db, order_id=early.order_id, text="Where is it?", number=3)
     seen: list[tuple[int, int]] = []
     with make_client(server) as client:
-        enrich_threads(db, STORE, client, now=now)
-        run = request_reviews(db, STORE, client, now=now, dry_run=dry_run, progress=lambda d, t: seen.append((d, t)))
-        second = request_reviews(db, STORE, client, now=now + timedelta(minutes=1), dry_run=dry_run)
+        enrich_threads(db, STORE, client=client, now=now)
+        run = request_reviews(db, STORE, client=client, now=now, dry_run=dry_run,
+                              progress=lambda d, t: seen.append((d, t)))
+        second = request_reviews(db, STORE, client=client, now=now + timedelta(minutes=1), dry_run=dry_run)
     states = {o["order_id"]: (o["state"], o["reason"]) for o in run.outcomes}
     assert states[unhappy.order_id][0] == "skipped"
     assert states[unhappy.order_id][1].startswith("open_problem:")  # the intent (a defect) or the negative words
@@ -178,11 +180,12 @@ def test_an_outage_stops_the_stores_run_without_marking_orders(db: Database, ser
     state.put_order(shipped_order())
     buyer_mail(db, order_id="111-2223334-4445556", text="Where is my backpack?", number=1)
     state.inject(Fault("503", count=100))
-    results = sync_stores(db, [STORE], lambda store: make_client(server, store=store.name, max_retries=2), now=NOW)
+    results = sync_stores(db, [STORE], now=NOW,
+                          client_factory=lambda store: make_client(server, store=store.name, max_retries=2))
     assert "try again later" in str(results[0].error)
     with db.reading() as sql:
         assert SpApiRecords(sql).cached_orders(sql.get_store("acme-us").id) == []
     state.faults.clear()
-    again = sync_stores(db, [STORE], factory(server), now=NOW + timedelta(minutes=1))
+    again = sync_stores(db, [STORE], client_factory=factory(server), now=NOW + timedelta(minutes=1))
     assert again[0].error is None
     assert again[0].changed + again[0].enriched == 1

@@ -77,7 +77,7 @@ def orders_show_command(order_id: str, store_name: str, refresh: bool, spapi_end
     config = load(config_path)
     store = config.store(store_name)
     with open_configured_database(config, database_url) as db:
-        view = show_order(db, store, lambda s: connect(s, endpoint=spapi_endpoint), order_id,
+        view = show_order(db, store, client_factory=lambda s: connect(s, endpoint=spapi_endpoint), order_id=order_id,
                           now=datetime.now(UTC), refresh=refresh)
     _echo({"order_id": view.order_id, "order": view.snapshot.to_dict() if view.snapshot else None,
            "fetched_at": view.fetched_at.isoformat() if view.fetched_at else None, "from_cache": view.from_cache,
@@ -97,7 +97,8 @@ def orders_sync_command(store_name: str | None, spapi_endpoint: str | None, conf
     """Enrich every thread that names an order and poll order changes; one JSON line per store."""
     config = load(config_path)
     with open_configured_database(config, database_url) as db:
-        results = sync_stores(db, _stores(config, store_name), lambda s: connect(s, endpoint=spapi_endpoint),
+        results = sync_stores(db, _stores(config, store_name),
+                              client_factory=lambda s: connect(s, endpoint=spapi_endpoint),
                               now=datetime.now(UTC))
     for result in results:
         _echo(result.to_dict())
@@ -127,7 +128,7 @@ def api_message_command(store_name: str, order_id: str, marketplace: str, messag
     files = [OutgoingFile(Path(p).name, Path(p).read_bytes(), mimetypes.guess_type(p)[0] or "application/octet-stream")
              for p in attachments]
     with open_configured_database(config, database_url) as db, connect(store, endpoint=spapi_endpoint) as client:
-        outcome = send_typed_message(db, store, client, order_id=order_id, marketplace=marketplace.upper(),
+        outcome = send_typed_message(db, store, client=client, order_id=order_id, marketplace=marketplace.upper(),
                                      message_type=message_type, text=text, files=files, actor=actor,
                                      now=datetime.now(UTC))
     _echo(outcome.to_dict())
@@ -160,7 +161,7 @@ def reviews_request_command(store_name: str | None, dry_run: bool, spapi_endpoin
                     bar.length = total
                     bar.update(1)
                 try:
-                    run = request_reviews(db, store, client, now=datetime.now(UTC), dry_run=dry_run,
+                    run = request_reviews(db, store, client=client, now=datetime.now(UTC), dry_run=dry_run,
                                           progress=progress)
                 except SpApiAuthError as exc:
                     _echo({"store": store.name, "error": str(exc)})

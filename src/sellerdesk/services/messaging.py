@@ -59,13 +59,13 @@ class MessageOutcome:
                 "allowed": list(self.allowed), "buyer_language": self.buyer_language}
 
 
-def allowed_types(client: SpApiClient, order_id: str, marketplace: str) -> list[str]:
+def allowed_types(client: SpApiClient, *, order_id: str, marketplace: str) -> list[str]:
     """The types sellerdesk may send for the order now: Amazon's list, limited to :data:`SENDABLE`."""
     market = MARKETPLACES[marketplace].marketplace_id
     return [t for t in client.messaging_actions(order_id, market) if t in SENDABLE]
 
 
-def send_typed_message(db: Database, store: StoreConfig, client: SpApiClient, *, order_id: str, marketplace: str,
+def send_typed_message(db: Database, store: StoreConfig, *, client: SpApiClient, order_id: str, marketplace: str,
                        message_type: str, text: str | None, files: Sequence[OutgoingFile] = (), actor: str,
                        now: datetime) -> MessageOutcome:
     """Send one typed message (see the module docstring); log it; return the outcome.
@@ -90,7 +90,7 @@ def send_typed_message(db: Database, store: StoreConfig, client: SpApiClient, *,
         return outcome
 
     try:
-        allowed = tuple(allowed_types(client, order_id, marketplace))
+        allowed = tuple(allowed_types(client, order_id=order_id, marketplace=marketplace))
         if message_type not in allowed:
             offered = ", ".join(allowed) or "none"
             return log(MessageOutcome("not_allowed", message_type, order_id,

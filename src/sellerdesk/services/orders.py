@@ -85,7 +85,7 @@ def _mapped(fetch: Callable[[], OrderSnapshot], order_id: str) -> OrderSnapshot:
         raise SpApiError(f"order {order_id}: Amazon's answer could not be read ({exc})") from exc
 
 
-def show_order(db: Database, store: StoreConfig, client_factory: ClientFactory, order_id: str, *, now: datetime,
+def show_order(db: Database, store: StoreConfig, *, client_factory: ClientFactory, order_id: str, now: datetime,
                refresh: bool = False) -> OrderView:
     """The order from the cache when fresh, else from Amazon (then cached).
 
@@ -132,7 +132,7 @@ def _store_snapshot(records: SpApiRecords, store_id: int, snapshot: OrderSnapsho
     return found
 
 
-def enrich_threads(db: Database, store: StoreConfig, client: SpApiClient, *, now: datetime,
+def enrich_threads(db: Database, store: StoreConfig, *, client: SpApiClient, now: datetime,
                    result: StoreSync | None = None) -> StoreSync:
     """Fetch the order of every thread that names one, unless its cached snapshot is still fresh.
 
@@ -171,7 +171,7 @@ def enrich_threads(db: Database, store: StoreConfig, client: SpApiClient, *, now
     return result
 
 
-def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: datetime,
+def poll_changes(db: Database, store: StoreConfig, *, client: SpApiClient, now: datetime,
                  result: StoreSync | None = None) -> StoreSync:
     """searchOrders by last update time since the store's checkpoint; refresh cached orders, record events."""
     result = result or StoreSync(store.name)
@@ -208,7 +208,7 @@ def poll_changes(db: Database, store: StoreConfig, client: SpApiClient, *, now: 
     return result
 
 
-def apply_order_change(db: Database, store: StoreConfig, client: SpApiClient, change: OrderChange, *,
+def apply_order_change(db: Database, store: StoreConfig, *, client: SpApiClient, change: OrderChange,
                        now: datetime) -> tuple[str, ...]:
     """Act on an ORDER_CHANGE notification: fetch the order again, cache it, record what changed.
 
@@ -231,7 +231,7 @@ def apply_order_change(db: Database, store: StoreConfig, client: SpApiClient, ch
     return found
 
 
-def sync_stores(db: Database, stores: Sequence[StoreConfig], client_factory: ClientFactory, *,
+def sync_stores(db: Database, stores: Sequence[StoreConfig], *, client_factory: ClientFactory,
                 now: datetime) -> list[StoreSync]:
     """Poll changes and enrich threads for every store; a store that fails is reported, the others carry on."""
     results = []
@@ -241,8 +241,8 @@ def sync_stores(db: Database, stores: Sequence[StoreConfig], client_factory: Cli
             with client_factory(store) as client:
                 # Polling first: one searchOrders page brings up to 100 orders, where getOrder brings one
                 # (at 0.5 requests per second), so enrichment then only fetches what the poll did not cover.
-                poll_changes(db, store, client, now=now, result=result)
-                enrich_threads(db, store, client, now=now, result=result)
+                poll_changes(db, store, client=client, now=now, result=result)
+                enrich_threads(db, store, client=client, now=now, result=result)
         except (SpApiError, ConfigError) as exc:
             result.error = str(exc)
             with db.transaction() as sql:

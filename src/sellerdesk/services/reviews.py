@@ -47,7 +47,7 @@ class ReviewRun:
                 "counts": dict(sorted(self.counts.items()))}
 
 
-def request_reviews(db: Database, store: StoreConfig, client: SpApiClient, *, now: datetime, dry_run: bool = False,
+def request_reviews(db: Database, store: StoreConfig, *, client: SpApiClient, now: datetime, dry_run: bool = False,
                     progress: Callable[[int, int], None] | None = None) -> ReviewRun:
     """Request a review for every eligible cached order of *store* (see the module docstring).
 
