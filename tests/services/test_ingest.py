@@ -225,3 +225,29 @@ def test_watch_polls_a_server_without_idle(db: Database) -> None:
     assert not watcher.is_alive()
     assert count(db, Message) == 2
     assert sum(r.stored for r in reports) == 2
+
+
+def test_watch_carries_on_after_the_server_restarts(db: Database, dovecot: Dovecot) -> None:
+    config = make_config(dovecot.mailbox_toml(store="acme-us", password_env="TEST_IMAP_PASSWORD"), poll_seconds=2)
+    stop = threading.Event()
+    reports: list[MailboxSummary] = []
+    watcher = threading.Thread(target=watch_mailboxes, args=(db, config),
+                               kwargs={"stop": stop, "report": reports.append, "now_fn": clock})
+    watcher.start()
+    try:
+        dovecot.deliver(buyer_mail(1))
+        deadline = time.monotonic() + 60  # bounds on waiting, not assertions on speed
+        while count(db, Message) < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        dovecot.stop()  # the watcher's connection dies with the server
+        dovecot.start()
+        dovecot.deliver(buyer_mail(2))
+        deadline = time.monotonic() + 90
+        while count(db, Message) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert count(db, Message) == 2
+    assert count(db, MailboxUid) == 2
