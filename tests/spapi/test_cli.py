@@ -61,3 +61,41 @@ def test_api_message_and_review_dry_run(tmp_path: Path, server: EmulatorServer, 
     assert code == 0
     assert lines[-1]["dry_run"] is True
     assert state.solicitations == []
+
+
+def test_spapi_emulator_command_serves_until_stopped() -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from sellerdesk.adapters.spapi import ManualClock, SpApiClient
+    from tests.spapi.conftest import DEMO_CREDENTIALS
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "sellerdesk", "spapi-emulator", "--port", str(port),
+                                "--seed", "none", "--marketplaces", "DE"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60  # a wait for start-up on a loaded machine, not a speed check
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/_emulator/state", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "the emulator did not start"
+                time.sleep(0.2)
+        with SpApiClient(store="s", region="EU", credentials=DEMO_CREDENTIALS, endpoint=f"http://127.0.0.1:{port}",
+                         clock=ManualClock()) as client:
+            order = client.get_order("302-1234567-7654321")
+        assert order["salesChannel"]["marketplaceId"] == "A1PA6795UKMFR9"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stderr:
+            process.stderr.close()
