@@ -119,6 +119,21 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 """Every phrase of the family contains one of its triggers (see :mod:`.scanner`)."""
 
 
+# Literal stems that each alternative of REQUEST, _BEFORE_NEGATIVE and _CHANGE contains: a sentence
+# without any of them is not searched with the large expressions.
+_REQUEST_GATE = re.compile(
+    "leav|writ|post|giv|shar|submit|drop|apprec|love|grateful|welcome|rate |review "
+    "|hinterlass|abgeb|schreib|geb|verfass|bewerten|laiss|donn|écri|partag|publi|évalu|noter|notez"
+    "|dej|déj|escrib|dar|denos|compartir|valor|calific|lasci|scriv|pubblic|rilasci|valut|recensire"
+    "|書|投稿|残|お願い|いただ|頂|つけ|付け|して|留|写|给|评价一下|请|麻烦")
+_BEFORE_GATE = re.compile("before|instead of|bevor|avant de|antes de|prima di|前")
+_CHANGE_GATE = re.compile(
+    "chang|updat|edit|revis|remov|delet|withdraw|take down|modif|amend|reconsider|improv|rais"
+    "|ändern|entfernen|löschen|zurückziehen|anpassen|aktualisieren|überarbeiten|supprimer|retirer"
+    "|mettre à jour|eliminar|borrar|cambiar|actualizar|rimuovere|eliminare|cambiare|ritirare|aggiornare"
+    "|削除|変更|修正|取り消|書き直|删除|修改|撤销|更改|追评")
+
+
 def has_review_request(folded_text: str) -> bool:
     """True when the (folded) text asks for a review or feedback."""
     return REQUEST.search(folded_text) is not None
@@ -128,7 +143,7 @@ def review_sentences(draft: Draft) -> list[tuple[tuple[int, int], str, bool]]:
     """The sentences that mention reviews, each with whether it asks for one (computed once per draft)."""
     cached = draft.memo.get("review_sentences")
     if not isinstance(cached, list):
-        cached = [(span, sentence, REQUEST.search(sentence) is not None)
+        cached = [(span, sentence, _REQUEST_GATE.search(sentence) is not None and REQUEST.search(sentence) is not None)
                   for span, sentence in draft.family_sentences("review")]
         draft.memo["review_sentences"] = cached
     return cached
@@ -150,9 +165,9 @@ def find_manipulation(draft: Draft) -> Iterator[Finding]:
     """Steering a review: only happy buyers, positive or 5-star, contact-us-first, change or remove it."""
     for span, sentence, request in review_sentences(draft):
         reason = None
-        if _BEFORE_NEGATIVE.search(sentence):
+        if _BEFORE_GATE.search(sentence) and _BEFORE_NEGATIVE.search(sentence):
             reason = "Asking buyers to contact you before leaving a review steers its content."
-        elif _CHANGE.search(sentence):
+        elif _CHANGE_GATE.search(sentence) and _CHANGE.search(sentence):
             reason = "Asking a buyer to change or remove a review or feedback is forbidden, even after " \
                      "solving their problem."
         elif request and HAPPY.search(sentence):
