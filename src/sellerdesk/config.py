@@ -75,6 +75,9 @@ STORE_KEYS: tuple[Key, ...] = (
         'Base URL instead of Amazon\'s regional endpoint, e.g. the emulator\'s "http://127.0.0.1:8790".'),
     Key("spapi_orders_api", str, "2026-01-01",
         '"2026-01-01" (default) or "v0" (Amazon retires v0 on 2027-03-27).'),
+    Key("spapi_sqs_queue_url", str, None,
+        "SQS queue receiving the store's ORDER_CHANGE notifications (`sellerdesk orders listen`; AWS credentials "
+        "from boto3's usual chain)."),
 )
 
 MAILBOX_KEYS: tuple[Key, ...] = (
@@ -116,6 +119,7 @@ class StoreConfig:
     spapi_client_secret_env: str | None = None
     spapi_endpoint: str | None = None
     spapi_orders_api: str = "2026-01-01"
+    spapi_sqs_queue_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ import click
 from sellerdesk.adapters.spapi.connect import connect
 from sellerdesk.adapters.spapi.emulator import emulator_state, serve_forever
 from sellerdesk.adapters.spapi.errors import SpApiAuthError
+from sellerdesk.adapters.spapi.sqs import SqsNotificationQueue, queue_region
 from sellerdesk.cli.base import cli, config_option, handle_errors, load
 from sellerdesk.cli.store_commands import database_url_option, open_configured_database
 from sellerdesk.config import Config, StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
+from sellerdesk.errors import ConfigError
 from sellerdesk.services.messaging import SENDABLE, OutgoingFile, send_typed_message
-from sellerdesk.services.orders import show_order, sync_stores
+from sellerdesk.services.orders import drain_notifications, show_order, sync_stores
 from sellerdesk.services.reviews import request_reviews, review_ledger
 
 endpoint_option = click.option("--spapi-endpoint", default=None, metavar="URL",
@@ -104,6 +106,33 @@ def orders_sync_command(store_name: str | None, spapi_endpoint: str | None, conf
         _echo(result.to_dict())
     if any(r.error for r in results):
         raise SystemExit(1)
+
+
+@orders_group.command("listen")
+@click.option("--store", "store_name", required=True, metavar="NAME", help="The store whose SQS queue to read.")
+@click.option("--once", is_flag=True, help="Handle one batch and stop.")
+@click.option("--wait", "wait_seconds", default=20, show_default=True, type=click.IntRange(0, 20),
+              help="Long-poll seconds per batch.")
+@endpoint_option
+@config_option
+@database_url_option
+@handle_errors
+def orders_listen_command(store_name: str, once: bool, wait_seconds: int, spapi_endpoint: str | None,
+                          config_path: str | None, database_url: str | None) -> None:
+    """Handle ORDER_CHANGE notifications from the store's SQS queue (spapi_sqs_queue_url); one JSON line a batch."""
+    config = load(config_path)
+    store = config.store(store_name)
+    if not store.spapi_sqs_queue_url:
+        raise ConfigError(f"store {store_name!r}: spapi_sqs_queue_url is not set; name the SQS queue that Amazon's "
+                          "Notifications API delivers ORDER_CHANGE to (or use `sellerdesk orders sync`)")
+    queue = SqsNotificationQueue(store.spapi_sqs_queue_url, region=queue_region(store.spapi_sqs_queue_url))
+    with open_configured_database(config, database_url) as db, connect(store, endpoint=spapi_endpoint) as client:
+        while True:
+            result = drain_notifications(db, store, queue=queue, client=client, now=datetime.now(UTC),
+                                         wait_seconds=wait_seconds)
+            _echo(result.to_dict())
+            if once:
+                break
 
 
 @cli.command("api-message")

@@ -4,7 +4,8 @@ Every thread that names an order gets the order's snapshot (items, ASIN, status,
 delivery window, carrier, tracking) in the order cache, refreshed when it goes stale
 (:func:`sellerdesk.core.orders.is_fresh`) and when the order changes. Changes are found by
 polling searchOrders by last update time (the fallback of the ORDER_CHANGE notification) and
-recorded as order events (a buyer-requested cancellation, an undeliverable parcel...).
+recorded as order events (a buyer-requested cancellation, an undeliverable parcel...); the
+notification itself, when a store has an SQS queue, is handled by :func:`drain_notifications`.
 
 Expected failures are results, not exceptions: an unknown order, an order of another
 marketplace, a store whose credentials are refused (the other stores carry on).
@@ -19,9 +20,18 @@ from datetime import UTC, datetime, timedelta
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.adapters.spapi.client import SpApiClient
 from sellerdesk.adapters.spapi.errors import SpApiInvalidInputError, SpApiNotAllowedError, SpApiNotFoundError
+from sellerdesk.adapters.spapi.sqs import SqsNotificationQueue
 from sellerdesk.config import StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
-from sellerdesk.core.orders import OrderChange, OrderSnapshot, changes, from_v0, from_v2026, is_fresh
+from sellerdesk.core.orders import (
+    OrderChange,
+    OrderSnapshot,
+    changes,
+    from_v0,
+    from_v2026,
+    is_fresh,
+    parse_order_change,
+)
 from sellerdesk.errors import ConfigError, SpApiError
 from sellerdesk.services.database import Database
 
@@ -229,6 +239,41 @@ def apply_order_change(db: Database, store: StoreConfig, *, client: SpApiClient,
                               at=now)
             found = (*found, "buyer_requested_cancel")
     return found
+
+
+def drain_notifications(db: Database, store: StoreConfig, *, queue: SqsNotificationQueue, client: SpApiClient,
+                        now: datetime, wait_seconds: int = 20) -> StoreSync:
+    """Handle one batch of ORDER_CHANGE notifications from the store's SQS queue.
+
+    A message is deleted once handled, or when it can never be handled (unreadable, not an
+    ORDER_CHANGE, an order Amazon does not know). When Amazon or SQS fails, the batch stops and
+    the remaining messages stay in the queue, so SQS delivers them again: none is lost.
+    """
+    result = StoreSync(store.name)
+    try:
+        for message in queue.receive(wait_seconds=wait_seconds):
+            if message.body is None:
+                result.problems.append(f"SQS message dropped: {message.problem}")
+                queue.delete(message.receipt)
+                continue
+            try:
+                change = parse_order_change(message.body)
+            except ValueError as exc:
+                result.problems.append(f"SQS message dropped: {exc}")
+                queue.delete(message.receipt)
+                continue
+            try:
+                found = apply_order_change(db, store, client=client, change=change, now=now)
+            except ORDER_PROBLEMS as exc:
+                result.problems.append(str(exc))
+                queue.delete(message.receipt)
+                continue
+            result.changed += 1
+            result.events += [f"{change.order_id}:{t}" for t in found]
+            queue.delete(message.receipt)
+    except SpApiError as exc:
+        result.error = str(exc)
+    return result
 
 
 def sync_stores(db: Database, stores: Sequence[StoreConfig], *, client_factory: ClientFactory,
