@@ -271,6 +271,22 @@ def test_nul_characters_do_not_make_a_mail_unstorable(db: Database) -> None:
     assert "\ufffd" in message.text
 
 
+def test_overlong_headers_and_names_still_store_and_stay_apart(db: Database) -> None:
+    long_id = "x" * 600
+    first = put(db, relay(token=None, message_id=f"{long_id}1@relay", alias=f"{'a' * 400}@marketplace.amazon.com",
+                          attachments=(("n" * 500 + ".png", b"png"),)))
+    second = put(db, relay(token=None, message_id=f"{long_id}2@relay"))
+    assert (first.outcome, second.outcome) == ("stored", "stored")
+    with db.reading() as store:
+        one, two = store.get_message(first.message_id), store.get_message(second.message_id)
+        [attachment] = store.attachments_of(one)
+    assert len(one.message_key) == len(two.message_key) == 400
+    assert one.message_key != two.message_key
+    assert attachment.filename is not None
+    assert len(attachment.filename) == 400
+    assert put(db, relay(token=None, message_id=f"{long_id}2@relay", extra_header="again")).outcome == "duplicate"
+
+
 HEADERS = st.lists(st.sampled_from([b"From: x@y.z", b"Subject: =?utf-8?b?w6k=?=", b"Message-ID: <a@b>", b"To: \x00",
                                     b"Content-Type: multipart/mixed; boundary=zz", b"Date: yesterday",
                                     b"Content-Transfer-Encoding: base64", b"X: \xff\xfe"]), max_size=5)

@@ -26,6 +26,7 @@ from sellerdesk.services.storing import (
     BOUNCE_NOTICES,
     PARSED_DETAILS,
     fill_message,
+    fit_key,
     hand_bounce_to_outbox,
     parse_or_reason,
     place_in_thread,
@@ -98,12 +99,13 @@ def _reparse_one(store: SqlStore, message: Message, summary: ReparseSummary, *, 
             summary.failed += 1  # keep what an older parser found rather than lose it
         return
     before = {name: getattr(message, name) for name in _COMPARED}
-    if parsed.message_key != message.message_key:
-        other = store.find_message(message.store_id, parsed.message_key)
+    key = fit_key(parsed.message_key)
+    if key != message.message_key:
+        other = store.find_message(message.store_id, key)
         if other is not None:
             _mark_duplicate(store, message, other, summary, now=now)
             return
-        message.message_key = parsed.message_key
+        message.message_key = key
     extras = {k: v for k, v in message.details.items() if k not in PARSED_DETAILS}
     fill_message(message, parsed)
     message.details = {**message.details, **extras}

@@ -20,6 +20,7 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import sha256
 from typing import Any, Literal
 
 from sellerdesk.adapters.db.store import SqlStore
@@ -83,7 +84,7 @@ def store_mail(store: SqlStore, *, store_name: str, raw: bytes, now: datetime, a
     if parsed is None or reason is not None:
         return _quarantine(store, store_id=shop.id, raw_row=raw_row, parsed=parsed,
                            reason=reason or "unparsable", now=now, arrived=arrived)
-    row = Message(store_id=shop.id, raw_mail_id=raw_row.id, direction="in", message_key=parsed.message_key,
+    row = Message(store_id=shop.id, raw_mail_id=raw_row.id, direction="in", message_key=fit_key(parsed.message_key),
                   received_at=arrived, created_at=now, state="stored")
     fill_message(row, parsed)
     message, created = store.add_message(row)
@@ -154,7 +155,7 @@ def place_in_thread(store: SqlStore, message: Message, parsed: ParsedMail, *, no
 
 def _buyer_thread(store: SqlStore, message: Message, parsed: ParsedMail, *, now: datetime) -> Thread:
     assert parsed.buyer_alias is not None
-    alias = normalise_alias(parsed.buyer_alias)
+    alias = fit_key(normalise_alias(parsed.buyer_alias), length=320)
     buyer = store.ensure_buyer(message.store_id, alias, name=message.buyer_name, marketplace=parsed.marketplace,
                                now=now)
     key = thread_key(parsed)
@@ -163,7 +164,7 @@ def _buyer_thread(store: SqlStore, message: Message, parsed: ParsedMail, *, now:
         if answered is not None and answered.buyer_id == buyer.id:
             key = answered.thread_key
     thread, created = store.ensure_thread(
-        message.store_id, key or f"{alias}|general", buyer_id=buyer.id, order_id=parsed.order_id,
+        message.store_id, fit_key(key or f"{alias}|general"), buyer_id=buyer.id, order_id=parsed.order_id,
         asin=parsed.asin if not parsed.order_id else None, marketplace=parsed.marketplace,
         subject=parsed.subject, now=now)
     when = inbound_time(message)
@@ -262,6 +263,16 @@ def _details(parsed: ParsedMail) -> dict[str, Any]:
                 "comm_mgr_tok": parsed.comm_mgr_tok, "from_name": parsed.from_name}
     details.update({k: v for k, v in optional.items() if v})
     return details
+
+
+def fit_key(key: str, *, length: int = 400) -> str:
+    """*key* as it is, or - when longer than its column - its prefix and a hash of the rest.
+
+    Unlike a plain cut, two long keys that differ only at the end stay different.
+    """
+    if len(key) <= length:
+        return key
+    return f"{key[:length - 72]}~sha256:{sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def _cut(value: str | None, length: int) -> str | None:

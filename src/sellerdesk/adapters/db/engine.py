@@ -143,21 +143,27 @@ def migrate(engine: Engine) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """A session factory for *engine*; objects stay readable after commit.
 
-    Before every flush, NUL characters in text (and in JSON values) become U+FFFD: PostgreSQL
-    refuses NUL in text, and a mail must never become unstorable because of one. SQLite gets
-    the same treatment so that both databases hold the same data.
+    Before every flush, text is made storable: NUL characters (also in JSON values) become
+    U+FFFD, and strings longer than their column are cut to fit. PostgreSQL refuses both, and a
+    mail must never become unstorable because of an odd header; SQLite gets the same treatment
+    so that both databases hold the same data. (Keys that must stay unique are shortened by
+    the services before they get here.)
     """
     factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
-    event.listen(factory, "before_flush", _replace_nul)
+    event.listen(factory, "before_flush", _make_storable)
     return factory
 
 
-def _replace_nul(session: Session, _context: Any, _instances: Any) -> None:
+def _make_storable(session: Session, _context: Any, _instances: Any) -> None:
     for obj in (*session.new, *session.dirty):
-        for column in sa.inspect(obj).mapper.column_attrs:
-            value = getattr(obj, column.key)
+        for attribute in sa.inspect(obj).mapper.column_attrs:
+            value = getattr(obj, attribute.key)
             if _has_nul(value):
-                setattr(obj, column.key, _without_nul(value))
+                value = _without_nul(value)
+                setattr(obj, attribute.key, value)
+            limit = getattr(attribute.columns[0].type, "length", None)
+            if isinstance(value, str) and isinstance(limit, int) and len(value) > limit:
+                setattr(obj, attribute.key, value[:limit])
 
 
 def _has_nul(value: Any) -> bool:
