@@ -52,3 +52,32 @@ def test_region_follows_the_first_marketplace_unless_set() -> None:
 def test_unknown_region_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="spapi_region 'XX'"):
         connect(StoreConfig("c", ("US",), spapi_region="XX"), endpoint="http://127.0.0.1:1")
+
+
+def test_an_unset_variable_is_looked_up_in_the_os_keyring() -> None:
+    keyring = pytest.importorskip("keyring", reason="keyring is not installed (pip install -e '.[dev]')")
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.entries = {("sellerdesk", "ACME_LWA_SECRET"): "from-keyring"}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.entries.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        env = {"ACME_LWA_REFRESH": "Atzr|r", "ACME_LWA_ID": "amzn1.id"}
+        assert read_credentials("acme-us", env=env, **KEYS).client_secret == "from-keyring"
+    finally:
+        keyring.set_keyring(previous)
