@@ -189,3 +189,18 @@ def test_an_outage_stops_the_stores_run_without_marking_orders(db: Database, ser
     again = sync_stores(db, [STORE], client_factory=factory(server), now=NOW + timedelta(minutes=1))
     assert again[0].error is None
     assert again[0].changed + again[0].enriched == 1
+
+
+def test_cached_order_for_display_needs_no_call_to_amazon(db: Database, server: EmulatorServer,
+                                                          state: EmulatorState) -> None:
+    from sellerdesk.services.orders import cached_order
+
+    state.put_order(shipped_order())
+    assert cached_order(db, store_name="acme-us", order_id="111-2223334-4445556") is None
+    show_order(db, STORE, client_factory=factory(server), order_id="111-2223334-4445556", now=NOW)
+    calls = len(state.requests)
+    view = cached_order(db, store_name="acme-us", order_id="111-2223334-4445556")
+    assert view is not None
+    assert view.snapshot is not None
+    assert view.snapshot.carrier == "UPS"
+    assert len(state.requests) == calls

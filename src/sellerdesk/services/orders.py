@@ -121,6 +121,20 @@ def show_order(db: Database, store: StoreConfig, *, client_factory: ClientFactor
     return OrderView(order_id, snapshot, now, from_cache=False, problem=_marketplace_problem(store, snapshot))
 
 
+def cached_order(db: Database, *, store_name: str, order_id: str) -> OrderView | None:
+    """The cached order for display beside a thread (no call to Amazon); ``None`` when none is cached.
+
+    The view's ``problem`` carries the reason of the last failed refresh (e.g. an unknown order).
+    """
+    with db.reading() as sql:
+        store = sql.find_store(store_name)
+        row = SpApiRecords(sql).cached_order(store.id, order_id) if store is not None else None
+        if row is None:
+            return None
+        snapshot = OrderSnapshot.from_dict(row.data) if row.data else None
+        return OrderView(order_id, snapshot, row.fetched_at, from_cache=True, problem=row.last_error)
+
+
 def _marketplace_problem(store: StoreConfig, snapshot: OrderSnapshot, expected: str | None = None) -> str | None:
     if expected and snapshot.marketplace and snapshot.marketplace != expected:
         return (f"order {snapshot.order_id} was placed in {snapshot.marketplace}, but the thread came from "
