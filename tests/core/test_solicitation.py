@@ -64,3 +64,16 @@ def test_send_time_is_always_a_weekday_ten_oclock_not_before_after(after: dateti
     assert sent.weekday() in (1, 2, 3, 4)
     assert (sent.hour, sent.minute) == (10, 0)
     assert sent - after < timedelta(days=8)
+
+
+def test_order_events_that_went_wrong_are_open_problems() -> None:
+    assert open_problem(intents=[], texts=[], order_events=["shipped", "undeliverable"]) == "undeliverable"
+    assert open_problem(intents=[], texts=[], order_events=["shipped", "delivered"]) is None
+
+
+def test_a_run_just_after_ten_finds_todays_slot_due() -> None:
+    now = datetime(2026, 11, 10, 9, 40, tzinfo=UTC)  # Tuesday 10:40 in Berlin
+    decision = decide(order(), now=now, already_requested=False, problem=None)
+    assert decision.send_at is not None
+    assert decision.send_at <= now
+    assert decision.send_at.isoformat() == "2026-11-10T10:00:00+01:00"

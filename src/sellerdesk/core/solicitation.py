@@ -21,6 +21,7 @@ WINDOW_OPENS = timedelta(days=5)
 WINDOW_CLOSES = timedelta(days=30)
 SEND_DAYS = (1, 2, 3, 4)  # Tuesday..Friday (Monday is 0)
 SEND_TIME = time(10, 0)
+SLACK = timedelta(hours=2)  # "around 10:00": a slot stays due for two hours
 PROBLEM_INTENTS = frozenset({"complaint", "return_refund", "damaged_defective", "missing_parts", "wrong_item",
                              "not_received", "cancel_order", "exchange", "payment_issue"})
 # Words that mean an unhappy buyer in the marketplaces' languages; a hit is enough to hold the request.
@@ -61,13 +62,20 @@ def next_send_time(*, after: datetime, zone: str, until: datetime) -> datetime |
     return None
 
 
-def open_problem(*, intents: Iterable[str], texts: Iterable[str], replacement_open: bool = False,
-                 return_open: bool = False) -> str | None:
+PROBLEM_EVENTS = ("buyer_requested_cancel", "undeliverable", "cancelled")
+"""Order events (see :func:`sellerdesk.core.orders.changes`) that mean the order did not go well."""
+
+
+def open_problem(*, intents: Iterable[str], texts: Iterable[str], order_events: Iterable[str] = (),
+                 replacement_open: bool = False, return_open: bool = False) -> str | None:
     """What makes this buyer one not to ask (``complaint``, ``return``, ``negative_words``...), or None."""
     if replacement_open:
         return "replacement"
     if return_open:
         return "return"
+    for event in order_events:
+        if event in PROBLEM_EVENTS:
+            return event
     for intent in intents:
         if intent in PROBLEM_INTENTS:
             return intent
@@ -77,8 +85,14 @@ def open_problem(*, intents: Iterable[str], texts: Iterable[str], replacement_op
     return None
 
 
-def decide(order: OrderSnapshot, *, now: datetime, already_requested: bool, problem: str | None) -> ReviewDecision:
-    """Decide for one order at *now* (see the module docstring for the rules, in this order)."""
+def decide(order: OrderSnapshot, *, now: datetime, already_requested: bool, problem: str | None,
+           slack: timedelta = SLACK) -> ReviewDecision:
+    """Decide for one order at *now* (see the module docstring for the rules, in this order).
+
+    ``send_at`` is the send slot: the first Tuesday–Friday 10:00 (buyer time) no earlier than
+    *slack* before *now*, so a run a little after 10:00 still finds today's slot due
+    (``send_at <= now``) instead of moving to the next day.
+    """
     if already_requested:
         return ReviewDecision(False, "already_requested")
     if order.status == "cancelled":
@@ -94,7 +108,7 @@ def decide(order: OrderSnapshot, *, now: datetime, already_requested: bool, prob
     market = MARKETPLACES.get(order.marketplace or "")
     if market is None:
         return ReviewDecision(False, "unknown_marketplace")
-    send_at = next_send_time(after=max(now, opens), zone=market.timezone, until=closes)
+    send_at = next_send_time(after=max(now - slack, opens), zone=market.timezone, until=closes)
     if send_at is None:
         return ReviewDecision(False, "too_late")
     if now < opens:

@@ -2,7 +2,8 @@
 
 For every cached order of a store the rules of :mod:`sellerdesk.core.solicitation` decide: asked
 already, cancelled, an open problem (the buyer's messages about the order show a complaint, a
-return, a defect... or negative words), outside the window, or not the send slot yet (Tuesday to
+return, a defect... or negative words; or the order had a cancellation request or an
+undeliverable parcel), outside the window, or not the send slot yet (Tuesday to
 Friday around 10:00 buyer time). Due orders are asked for when Amazon offers the action. Every
 decision lands in the ledger (``review_requests``), so the reasons for skipping are on record.
 A dry run decides and reports but neither calls the send operation nor writes the ledger.
@@ -64,14 +65,18 @@ def request_reviews(db: Database, store: StoreConfig, *, client: SpApiClient, no
             return run
         store_id = store_row.id
         records = SpApiRecords(sql)
+        events: dict[str, list[str]] = {}
+        for event in records.events(store_id, handled=None):
+            events.setdefault(event.order_id, []).append(event.trigger)
         work = []
         for row in records.cached_orders(store_id):
             if not row.data:
                 continue
             ledger = records.review(store_id, row.order_id)
             intents, texts = records.buyer_signals(store_id, row.order_id)
+            problem = open_problem(intents=intents, texts=texts, order_events=events.get(row.order_id, ()))
             work.append((OrderSnapshot.from_dict(row.data), ledger is not None and ledger.state == "requested",
-                         open_problem(intents=intents, texts=texts)))
+                         problem))
     for done, (order, already, problem) in enumerate(work, start=1):
         run.outcomes.append(_one(db, store_id, client, order, already=already, problem=problem, now=now,
                                  dry_run=dry_run))
