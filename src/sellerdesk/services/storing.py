@@ -27,6 +27,7 @@ from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import Message, RawMail, Thread
 from sellerdesk.core.amazon_mail import PARSER_VERSION, normalise_alias, parse_relay_mail, thread_key
 from sellerdesk.core.mail import MailKind, NoticeType, ParsedMail
+from sellerdesk.core.workflow import REOPENED_BY_BUYER
 from sellerdesk.errors import MessageParseError, SellerdeskError
 
 ACTOR = "system:store"
@@ -34,7 +35,7 @@ FATAL_PREFIX = "fatal:"
 """A parser problem starting with this marks the parse as unusable: the mail is quarantined."""
 
 BOUNCE_NOTICES = frozenset({NoticeType.DELIVERY_FAILURE, NoticeType.BUYER_OPT_OUT})
-_REOPENED_STATES = frozenset({"answered", "closed"})
+_REOPENED_STATES = REOPENED_BY_BUYER  # waiting on the buyer, answered or closed
 
 Outcome = Literal["stored", "duplicate", "quarantined"]
 

@@ -150,6 +150,7 @@ class Thread(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_outbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    assigned_to: Mapped[str | None] = mapped_column(String(100))  # a user name (core.workflow)
 
 
 class Message(Base):
@@ -338,3 +339,35 @@ class OrderSyncState(Base):
     updated_after: Mapped[datetime] = mapped_column(UtcDateTime)
     last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageExclusion(Base):
+    """A buyer message marked "no response needed": who marked it, why and when (out of the metrics)."""
+
+    __tablename__ = "message_exclusions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ThreadView(Base):
+    """The last time a user opened a thread (for collision warnings)."""
+
+    __tablename__ = "thread_views"
+    __table_args__ = (UniqueConstraint("thread_id", "user_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    user_name: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReminderSent(Base):
+    """A reminder that went out, once per key (thread, point and channel; or store, day and channel)."""
+
+    __tablename__ = "reminders_sent"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
