@@ -1,0 +1,78 @@
+"""Everything the product runs in one process: the web app and the background jobs.
+
+``sellerdesk run`` starts, beside the web app:
+
+* the outbox job (every ``OUTBOX_EVERY`` seconds) on the job runner;
+* one IMAP watcher per mailbox that sellerdesk reads (``imap_enabled``), with IDLE or polling;
+* the local SP-API emulator, when a store points ``spapi_endpoint`` at this machine and has no
+  real credentials (the demo), so orders show beside threads without an Amazon account.
+
+The background parts stop when the web app stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+
+from sellerdesk.services import outbox
+from sellerdesk.services.ingest import MailboxSummary, watch_mailboxes
+from sellerdesk.services.jobs import InProcessJobRunner, JobRunner
+from sellerdesk.services.wiring import Services, run_web
+
+OUTBOX_EVERY = 15.0
+
+log = logging.getLogger(__name__)
+
+
+def schedule_background(services: Services, runner: JobRunner, *, announce: Callable[[str], None],
+                        outbox_every: float = OUTBOX_EVERY) -> None:
+    """Put the product's periodic jobs on *runner* (the outbox today; reminders and order sync as they land)."""
+
+    def report(result: outbox.DeliveryResult) -> None:
+        log.info("outbox: delivery %s %s %s", result.delivery_id, result.state, result.detail or "")
+
+    runner.schedule("outbox", outbox.outbox_job(services.db, services.config, report=report), every=outbox_every)
+    announce(f"sellerdesk: sending the outbox every {outbox_every:g} s"
+             + (f" into {services.config.outbox_folder}" if services.config.outbox_folder else " by SMTP"))
+
+
+@contextmanager
+def background(services: Services, *, announce: Callable[[str], None],
+               outbox_every: float = OUTBOX_EVERY) -> Iterator[None]:
+    """Run the background jobs and the IMAP watchers while the block runs; stop them after."""
+    stop = threading.Event()
+    runner = InProcessJobRunner()
+    schedule_background(services, runner, announce=announce, outbox_every=outbox_every)
+    threads = [threading.Thread(target=runner.run, args=(stop,), name="sellerdesk-jobs", daemon=True)]
+    reading = [box for box in services.config.mailboxes if box.imap_enabled]
+    if reading:
+        config = replace(services.config, mailboxes=tuple(reading))
+
+        def report(summary: MailboxSummary) -> None:
+            log.info("ingest: %s", summary)
+
+        threads.append(threading.Thread(target=watch_mailboxes, args=(services.db, config),
+                                        kwargs={"stop": stop, "report": report}, name="sellerdesk-ingest",
+                                        daemon=True))
+        announce(f"sellerdesk: reading {len(reading)} mailbox(es)")
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            with suppress(RuntimeError):
+                thread.join(timeout=30)
+
+
+def run_product(services: Services, *, host: str, port: int, secret_key: str | None, allow_demo_login: bool,
+                announce: Callable[[str], None], outbox_every: float = OUTBOX_EVERY) -> None:
+    """Serve the web app with the background jobs running until the server stops (blocks)."""
+    with background(services, announce=announce, outbox_every=outbox_every):
+        run_web(services, host=host, port=port, secret_key=secret_key, allow_demo_login=allow_demo_login,
+                announce=announce)
