@@ -16,7 +16,6 @@ from sellerdesk.cli.base import cli
 COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
     "sellerdesk.cli.demo_commands",
-    "sellerdesk.cli.run_commands",
     "sellerdesk.cli.sla_commands",
     "sellerdesk.cli.check_commands",
     "sellerdesk.cli.web_commands",
