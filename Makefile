@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench setup clean
+.PHONY: run demo test lint bench setup clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Run the product on the embedded default: SQLite, demo data, local SP-API emulator.
+## Run the product on the embedded default: SQLite with demo data (made on first run), web app, background jobs.
 run: $(STAMP)
-	$(BIN)/sellerdesk demo --database-url sqlite:///sellerdesk.db --reset
-	$(BIN)/sellerdesk inbox --database-url sqlite:///sellerdesk.db
+	@test -f sellerdesk-demo.toml || $(MAKE) --no-print-directory demo
+	$(BIN)/sellerdesk run --config sellerdesk-demo.toml --allow-demo-login
+
+## A fresh demo inbox, anchored at the current time (replaces the demo database).
+demo: $(STAMP)
+	$(BIN)/sellerdesk demo --database-url sqlite:///sellerdesk.db --config-out sellerdesk-demo.toml --reset
 	$(BIN)/sellerdesk serve --config sellerdesk-demo.toml --allow-demo-login
 
 ## Run the whole test suite (lint and types first: they are part of the bar).
@@ -30,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) sellerdesk.db sellerdesk.db-wal sellerdesk.db-shm
+	rm -rf $(VENV) sellerdesk.db sellerdesk.db-wal sellerdesk.db-shm sellerdesk-demo.toml demo-outbox
