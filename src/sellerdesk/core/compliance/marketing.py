@@ -83,7 +83,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 
 def find_marketing(draft: Draft) -> Iterator[Finding]:
     """Promotions, coupon codes, future-purchase discounts, announcements and cross-selling."""
-    for span in draft.search(MARKETING, "marketing", reach=(80, 100)):
+    for span in draft.search(MARKETING, "marketing", reach=(30, 50)):  # the phrases are short
         yield draft.finding(
             "marketing", BLOCK, span,
             explanation="Buyer messages may only serve the current order; promotions, coupons for future "
@@ -94,7 +94,7 @@ def find_marketing(draft: Draft) -> Iterator[Finding]:
 
 def find_opt_out(draft: Draft) -> Iterator[Finding]:
     """Unsubscribe and opt-out wording or links."""
-    for span in draft.search(OPT_OUT, "opt_out", reach=(40, 80)):
+    for span in draft.search(OPT_OUT, "opt_out", reach=(30, 50)):
         yield draft.finding(
             "opt_out_link", BLOCK, span,
             explanation="Opt-out or unsubscribe wording makes a message look like marketing, which Amazon "
