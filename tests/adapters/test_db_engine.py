@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -44,6 +45,12 @@ def test_a_bare_postgresql_url_means_psycopg_3() -> None:
         assert engine.dialect.driver == "psycopg"
     finally:
         engine.dispose()
+
+
+def test_without_psycopg_the_message_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # what Python does for a module that is absent
+    with pytest.raises(ConfigError, match=r"pip install 'sellerdesk\[postgres\]'"):
+        create_engine_for("postgresql+psycopg://someone@127.0.0.1/db")
 
 
 def test_an_unreachable_database_is_a_store_error_naming_it() -> None:

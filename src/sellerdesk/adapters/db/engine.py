@@ -13,7 +13,6 @@ whereas an immediate one waits for the lock (up to the busy timeout).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +105,11 @@ def _postgresql_engine(url: URL) -> Engine:
     else:
         raise ConfigError(f"database_url: PostgreSQL driver {driver!r} is not supported; "
                           'use "postgresql+psycopg://..."')
-    if importlib.util.find_spec("psycopg") is None:
+    try:
+        import psycopg  # noqa: F401 - only to say clearly that the extra is missing
+    except ImportError as exc:
         raise ConfigError("database_url names PostgreSQL but psycopg is not installed; "
-                          "run: pip install 'sellerdesk[postgres]'")
+                          "run: pip install 'sellerdesk[postgres]'") from exc
     return sa.create_engine(url, pool_pre_ping=True)
 
 
