@@ -127,3 +127,13 @@ def test_templates_are_checked_with_their_variables_allowed() -> None:
     result = check_template("Dear [Name], order {order_id} ships. Use code SAVE10 on your next order!")
     assert result.rules() == {"unfilled_placeholder", "marketing"}
     assert [f.excerpt for f in result.findings if f.rule == "unfilled_placeholder"] == ["[Name]"]
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Déjenos una reseña de 5 estrellas y le devolvemos 5 €.", "review_incentive"),
+    ("If you loved it, a 5-star rating would mean the world to us!", "review_manipulation"),
+    ("Bewerten Sie uns mit 5 Sternen und erhalten Sie 10 % Rabatt.", "review_incentive"),
+    ("高評価のレビューをお願いします。", "review_manipulation"),
+])
+def test_more_ways_of_steering_reviews(text: str, rule: str) -> None:
+    assert rule in check(text).rules()

@@ -51,11 +51,12 @@ REQUEST = re.compile(
 
 VALUE = re.compile(
     r"\b(?:refund\w*|discount\w*|gifts?|free|coupons?|money|cash|vouchers?|rewards?|bonus|compensat\w*|rebate"
-    r"|cashback|paypal|perks?|freebies?|samples?|in exchange)\b|[$€£]\s?\d|\d+\s?%\s?off"
+    r"|cashback|paypal|perks?|freebies?|samples?|in exchange|money back)\b|[$€£]\s?\d|\d\s?[$€£]|\d+\s?%\s?off"
     r"|\b(?:erstattung|rückerstattung|erstatte|rabatt|geschenk|gratis|kostenlos|gutschein|geld|belohnung|prämie"
     r"|entschädigung|im austausch)\w*"
     r"|\b(?:remboursement|rembourse\w*|réduction|remise|cadeau|gratuit\w*|bon d'achat|argent|récompense|en échange)"
-    r"|\b(?:reembolso|reembols\w+|descuento|regalo|gratis|gratuit\w*|cupón|dinero|recompensa|bono|vale|a cambio)"
+    r"|\b(?:reembolso|reembols\w+|devolv\w+|descuento|regalo|gratis|gratuit\w*|cupón|dinero|recompensa|bono"
+    r"|vale|a cambio)"
     r"|\b(?:rimborso|rimbors\w+|sconto|regalo|omaggio|gratis|gratuit\w*|buono|soldi|ricompensa|in cambio)"
     r"|返金|割引|プレゼント|ギフト|無料|クーポン|ポイント|特典|謝礼|キャッシュバック|返现|退款|折扣|优惠|礼物|礼品|免费|红包"
     r"|奖励|赠品|返款"
@@ -63,7 +64,7 @@ VALUE = re.compile(
 
 HAPPY = re.compile(
     r"\b(?:if|when|only if|once) you(?:'re| are| were)? (?:\w+ )?(?:happy|satisfied|pleased|delighted"
-    r"|enjoy\w*|love|like)\b"
+    r"|enjoy\w*|lov\w*|lik\w*)\b"
     r"|\bwenn sie (?:\w+ )?(?:zufrieden|glücklich|begeistert)|\bfalls sie (?:\w+ )?zufrieden"
     r"|\bsi vous (?:êtes|étiez) (?:\w+ )?(?:satisfait|content|ravi)"
     r"|\bsi (?:está|estás|queda) (?:\w+ )?(?:satisfech|content)"
@@ -173,7 +174,7 @@ def find_manipulation(draft: Draft) -> Iterator[Finding]:
         elif request and HAPPY.search(sentence):
             reason = "Asking only satisfied buyers for a review (\"if you are happy, please leave a " \
                      "review\") is review manipulation."
-        elif request and POSITIVE.search(sentence):
+        elif POSITIVE.search(sentence) and (request or HAPPY.search(sentence)):
             reason = "Asking for a positive or 5-star review is review manipulation."
         if reason:
             yield draft.finding(
