@@ -16,6 +16,7 @@ from sellerdesk.cli.base import cli
 COMMAND_MODULES = (
     "sellerdesk.cli.config_commands",
     "sellerdesk.cli.demo_commands",
+    "sellerdesk.cli.run_commands",
     "sellerdesk.cli.sla_commands",
     "sellerdesk.cli.check_commands",
     "sellerdesk.cli.web_commands",
@@ -24,8 +25,10 @@ COMMAND_MODULES = (
     "sellerdesk.cli.ingest_commands",
     "sellerdesk.cli.outbox_commands",
     "sellerdesk.cli.classify_commands",
+    "sellerdesk.cli.draft_commands",
     "sellerdesk.cli.spapi_commands",
     "sellerdesk.cli.thread_commands",
+    "sellerdesk.cli.report_commands",
 )
 
 

@@ -53,6 +53,7 @@ stated by the sentence of the order's state; the others by their values."""
 
 _LOCALES = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT", "ja": "ja_JP"}
 _TITLE_CHARS = 60
+_JOINERS = {"ja": ""}  # Japanese sentences end in 。 and take no space between them
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def reply_language(buyer_language: str | None, marketplace: str | None, *, avail
     if market is not None and market.code == "US":
         return "en"
     for candidate in (buyer_language, market.language if market else None):
-        if candidate in available:
+        if candidate is not None and candidate in available:
             return candidate
     return "en" if "en" in available else available[0]
 
@@ -120,7 +121,7 @@ def _date(moment: datetime | None, *, language: str, marketplace: str | None) ->
         return None
     market = MARKETPLACES.get((marketplace or "").upper())
     local = moment.astimezone(ZoneInfo(market.timezone)) if market else moment
-    return format_date(local.date(), format="long", locale=_LOCALES.get(language, "en_US"))
+    return str(format_date(local.date(), format="long", locale=_LOCALES.get(language, "en_US")))
 
 
 def _short_title(title: str) -> str:
@@ -191,7 +192,7 @@ def _order_facts(state: str, values: Mapping[str, str], lang: Language) -> str:
                     continue  # a one-day window reads better as "due by"
                 sentences.append(render(text, values))
                 break
-    return " ".join(sentences)
+    return _JOINERS.get(lang.code, " ").join(sentences)
 
 
 def _candidates(request: DraftRequest, lang: Language, bodies: Sequence[Template],
@@ -202,8 +203,9 @@ def _candidates(request: DraftRequest, lang: Language, bodies: Sequence[Template
     seed = zlib.crc32(f"{request.order.order_id if request.order else ''}|{request.intent}".encode())
     shift = seed % len(combos)
     combos = combos[shift:] + combos[:shift]
-    used_bodies = {key.split("#")[0] for key in request.avoid}
-    return sorted(combos, key=lambda c: (c[1].template_id in used_bodies, c[0] in request.avoid))
+    # The body used longest ago (or never) first: it is what makes two drafts read differently.
+    last_use = {key.split("#")[0]: n for n, key in enumerate(request.avoid)}
+    return sorted(combos, key=lambda c: (last_use.get(c[1].template_id, -1), c[0] in request.avoid))
 
 
 def compose(request: DraftRequest, library: Library, *, settings: RuleSettings | None = None) -> ComposedDraft:
@@ -245,7 +247,7 @@ def compose(request: DraftRequest, library: Library, *, settings: RuleSettings |
         if not result.blocked:
             return draft
         first = first or draft
-        if "near_duplicate" not in result.rules:
+        if "near_duplicate" not in result.rules():
             break  # another wording only helps against the near-duplicate rule
     assert first is not None
     return first

@@ -191,7 +191,8 @@ def parse_library(text: str, *, language: str, source: str = "<library>") -> Lan
             raise TemplateError(f"{source} [intents.{intent}]: expected a table of variant lists")
         for state, variants in states.items():
             if state != "any" and state not in ORDER_STATES:
-                raise TemplateError(f"{source} [intents.{intent}].{state}: use 'any' or one of {', '.join(ORDER_STATES)}")
+                raise TemplateError(f"{source} [intents.{intent}].{state}: use 'any' or one of "
+                                    f"{', '.join(ORDER_STATES)}")
             texts = _strings(variants, f"{source} [intents.{intent}].{state}")
             prefix = f"{language}/{intent}" if state == "any" else f"{language}/{intent}/{state}"
             bodies[(intent, state)] = tuple(Template(f"{prefix}/{n}", language, intent, t.strip())

@@ -1,0 +1,100 @@
+"""Drafting a reply to one buyer message: language, intent, suspicion, then the checked draft.
+
+This is the use case behind ``sellerdesk draft`` (contracts §3) and the reply box: it detects the
+buyer's language, classifies the intent, looks for signs of a suspicious contact, and builds the
+draft from the template library, the order's facts and the product knowledge base. A contact
+with suspicious signals gets a holding reply, never an answer with order details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sellerdesk.core.compliance import HistoryMessage, RuleSettings
+from sellerdesk.core.drafting import ComposedDraft, DraftRequest, compose
+from sellerdesk.core.intents import IntentResult, classify
+from sellerdesk.core.knowledge import KnowledgeEntry
+from sellerdesk.core.language import detect_language
+from sellerdesk.core.marketplaces import MARKETPLACES
+from sellerdesk.core.orders import OrderSnapshot
+from sellerdesk.core.suspicion import Suspicion, assess
+from sellerdesk.core.templates import Library
+from sellerdesk.errors import InputError
+from sellerdesk.services.templates import starter_library
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """The draft for one buyer message and what it was based on."""
+
+    language: str | None  # the buyer's language
+    intent: IntentResult
+    suspicion: Suspicion
+    draft: ComposedDraft
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``sellerdesk draft`` output fields (contracts §3) plus sellerdesk's extras."""
+        return {"intent": self.intent.intent, "language": self.draft.language, "buyer_language": self.language,
+                "template": self.draft.template, "variant": self.draft.variant, "draft": self.draft.text,
+                "check": self.draft.check.to_dict(), "facts": list(self.draft.facts), "holding": self.draft.holding,
+                "suspicion": self.suspicion.to_dict()}
+
+
+def order_from_mapping(data: Mapping[str, Any]) -> OrderSnapshot:
+    """The contracts §3 ``order`` object as an :class:`OrderSnapshot`.
+
+    Raises:
+        InputError: a required field is missing or a time is not ISO 8601 with a zone.
+    """
+    if not isinstance(data, Mapping):
+        raise InputError("field 'order' must be an object such as {\"order_id\": ..., \"status\": ...}")
+    missing = [k for k in ("order_id", "status", "fulfillment", "purchase_date") if not data.get(k)]
+    if missing:
+        raise InputError(f"order lacks {', '.join(missing)}; see contracts §3 for the order shape")
+    try:
+        return OrderSnapshot.from_dict(data)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(f"order: {exc}; times must be ISO 8601 such as 2026-11-20T10:00:00+00:00") from exc
+
+
+def draft_message(text: str, *, subject: str | None = None, marketplace: str | None = None,
+                  buyer_name: str | None = None, order: OrderSnapshot | None = None, store_name: str | None = None,
+                  signature: str | None = None, knowledge: Mapping[str, KnowledgeEntry] | None = None,
+                  avoid: tuple[str, ...] = (), history: Sequence[HistoryMessage] = (),
+                  replied_at: datetime | None = None, holding: bool = False, suspicion: Suspicion | None = None,
+                  library: Library | None = None, settings: RuleSettings | None = None) -> MessageDraft:
+    """Draft the reply to one buyer message.
+
+    Args:
+        text: the buyer's words; subject: the mail's subject.
+        marketplace: two-letter code (decides the reply language on the US marketplace).
+        order: the order the message is about, when known.
+        knowledge: the store's knowledge base by ASIN.
+        avoid: ``variant`` keys of the previous drafts, so consecutive drafts differ.
+        history: the store's recent replies (near-duplicate rule).
+        holding: ask for a holding reply instead of an answer.
+        suspicion: signals already assessed with the buyer's history; else the text alone is assessed.
+        library: the template library (default: the starter library).
+
+    Raises:
+        InputError: unknown marketplace.
+    """
+    market = MARKETPLACES.get(marketplace.upper()) if marketplace else None
+    if marketplace and market is None:
+        raise InputError(f"unknown marketplace {marketplace!r}; use a two-letter code such as US, DE, JP")
+    if market is None and order is not None and order.marketplace:
+        market = MARKETPLACES.get(order.marketplace)
+    language = detect_language(text, hint=market.language if market else None)
+    intent = classify(text, subject, language=language or "en")
+    suspicion = suspicion or assess(f"{subject or ''}\n{text}")
+    asin = order.items[0].asin if order is not None and order.items else None
+    entry = knowledge.get(asin) if knowledge and asin else None
+    request = DraftRequest(intent=intent.intent, language=language, marketplace=market.code if market else None,
+                           order=order, asin=asin, buyer_name=buyer_name, store_name=store_name, signature=signature,
+                           knowledge=entry, avoid=avoid, holding=holding or suspicion.hold, history=history,
+                           replied_at=replied_at)
+    draft = compose(request, library or starter_library(), settings=settings)
+    return MessageDraft(language=language, intent=intent, suspicion=suspicion, draft=draft)
