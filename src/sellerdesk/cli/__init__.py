@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "sellerdesk.cli.spapi_commands",
     "sellerdesk.cli.thread_commands",
     "sellerdesk.cli.report_commands",
+    "sellerdesk.cli.report_commands",
 )
 
 

@@ -19,18 +19,18 @@ only portable way both databases share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, null, or_, select, true, type_coerce
+from sqlalchemy import Float, Integer, and_, case, cast, func, null, or_, select, true, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import Message, MessageExclusion, Store, Thread, UtcDateTime
-from sellerdesk.core.metrics import GroupField, ResponseMetrics
+from sellerdesk.core.metrics import GOAL_AVERAGE_RESPONSE, GOAL_WITHIN_24H_SHARE, GroupField, ResponseMetrics
 from sellerdesk.core.sla import RESPONSE_WINDOW, as_utc
 
 _HALF_MICROSECOND = 5e-7  # epoch arithmetic in floating point: a reply exactly 24 h later stays on time
@@ -122,14 +122,9 @@ def response_metrics_by(store: SqlStore, *, by: GroupField | None, start: dateti
         raise ValueError(f"cannot group by {by!r}; group by store, marketplace or agent")
     start, end = as_utc(start), as_utc(end)
     seen = end if as_of is None else as_utc(as_of)
-    dialect = store.session.get_bind().dialect.name
     rows = _rows(store, start=start, end=end, scope=scope or Scope())
     key = rows.c[by] if by else null()
-    seconds = _epoch(rows.c.answered, dialect) - _epoch(rows.c.received, dialect)
-    answered = and_(rows.c.excluded.is_(False), rows.c.answered.is_not(None), rows.c.answered <= seen)
-    on_time = and_(answered, seconds <= RESPONSE_WINDOW.total_seconds() + _HALF_MICROSECOND)
-    unanswered = and_(rows.c.excluded.is_(False), or_(rows.c.answered.is_(None), rows.c.answered > seen))
-    overdue = and_(unanswered, rows.c.received < seen - RESPONSE_WINDOW)
+    seconds, answered, on_time, overdue = _measures(store, rows, seen=seen)
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -159,6 +154,61 @@ def response_metrics_by(store: SqlStore, *, by: GroupField | None, start: dateti
     return dict(sorted(result.items(), key=lambda item: (item[0] is None, item[0] or "")))
 
 
+_Measures = tuple[ColumnElement[float], ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]
+
+
+def _measures(store: SqlStore, rows: Subquery, *, seen: datetime) -> _Measures:
+    """Response seconds, and the conditions answered / on time / overdue (no response) as seen at *seen*."""
+    dialect = store.session.get_bind().dialect.name
+    seconds = _epoch(rows.c.answered, dialect) - _epoch(rows.c.received, dialect)
+    answered = and_(rows.c.excluded.is_(False), rows.c.answered.is_not(None), rows.c.answered <= seen)
+    on_time = and_(answered, seconds <= RESPONSE_WINDOW.total_seconds() + _HALF_MICROSECOND)
+    unanswered = and_(rows.c.excluded.is_(False), or_(rows.c.answered.is_(None), rows.c.answered > seen))
+    overdue = and_(unanswered, rows.c.received < seen - RESPONSE_WINDOW)
+    return seconds, answered, on_time, overdue
+
+
+def response_time_histogram(store: SqlStore, *, start: datetime, end: datetime, as_of: datetime | None = None,
+                            scope: Scope | None = None, cap_hours: int = 72) -> dict[int, int]:
+    """Answered messages by response time in whole hours (``cap_hours`` collects everything slower)."""
+    end = as_utc(end)
+    rows = _rows(store, start=as_utc(start), end=end, scope=scope or Scope())
+    seconds, answered, _, _ = _measures(store, rows, seen=as_utc(as_of or end))
+    hour = func.least(cast(func.floor(seconds / 3600), Integer), cap_hours) \
+        if store.session.get_bind().dialect.name != "sqlite" else func.min(cast(seconds / 3600, Integer), cap_hours)
+    query = select(hour, func.count()).where(answered).group_by(hour)
+    return {int(h): int(n) for h, n in store.session.execute(query)}
+
+
+def hourly_outcomes(store: SqlStore, *, start: datetime, end: datetime, as_of: datetime | None = None,
+                    scope: Scope | None = None) -> list[tuple[datetime, int, int]]:
+    """Per UTC hour of receipt: ``(hour, received, late or unanswered)``, oldest first.
+
+    Hours, not days, because a day is a day of the store's time zone: callers fold hours into
+    local days (:func:`daily_outcomes`), which stays right across DST changes.
+    """
+    end = as_utc(end)
+    rows = _rows(store, start=as_utc(start), end=end, scope=scope or Scope())
+    _, answered, on_time, overdue = _measures(store, rows, seen=as_utc(as_of or end))
+    late = or_(and_(answered, ~on_time), overdue)
+    epoch = _epoch(rows.c.received, store.session.get_bind().dialect.name)
+    bucket = cast(func.floor(epoch / 3600), Integer)
+    query = (select(bucket, func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0))
+             .group_by(bucket).order_by(bucket))
+    return [(datetime.fromtimestamp(int(b) * 3600, tz=UTC), int(n), int(k)) for b, n, k in store.session.execute(query)]
+
+
+def daily_outcomes(store: SqlStore, *, start: datetime, end: datetime, zone: tzinfo, as_of: datetime | None = None,
+                   scope: Scope | None = None) -> list[tuple[date, int, int]]:
+    """Per local day of *zone*: ``(day, received, late or unanswered)``, oldest first."""
+    days: dict[date, list[int]] = {}
+    for hour, received, late in hourly_outcomes(store, start=start, end=end, as_of=as_of, scope=scope):
+        figures = days.setdefault(hour.astimezone(zone).date(), [0, 0])
+        figures[0] += received
+        figures[1] += late
+    return [(day, figures[0], figures[1]) for day, figures in sorted(days.items())]
+
+
 def _median(store: SqlStore, rows: Subquery, *, key: Any, name: str | None, seconds: ColumnElement[float],
             answered: ColumnElement[bool], count: int) -> timedelta | None:
     if not count:
@@ -182,3 +232,52 @@ def _empty(start: datetime, end: datetime, as_of: datetime | None) -> ResponseMe
                            excluded=0, pending=0, on_time=0, late=0, no_response=0, within_24h_share=None,
                            late_response_rate=None, no_response_rate=None, average_response=None,
                            median_response=None)
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 3600, 3)
+
+
+def metrics_line(metrics: ResponseMetrics, **labels: Any) -> dict[str, Any]:
+    """One JSON-ready line of ``sellerdesk report``: *labels*, the counts, rates, times and gaps to the goals."""
+    return {
+        **labels, "start": metrics.start.isoformat(), "end": metrics.end.isoformat(),
+        "as_of": metrics.as_of.isoformat(), "received": metrics.received, "excluded": metrics.excluded,
+        "pending": metrics.pending, "measured": metrics.measured, "on_time": metrics.on_time, "late": metrics.late,
+        "no_response": metrics.no_response, "within_24h_share": metrics.within_24h_share,
+        "late_response_rate": metrics.late_response_rate, "no_response_rate": metrics.no_response_rate,
+        "average_response_hours": _hours(metrics.average_response),
+        "median_response_hours": _hours(metrics.median_response),
+        "goal_within_24h_share": GOAL_WITHIN_24H_SHARE, "within_24h_gap": metrics.within_24h_gap,
+        "goal_average_hours": _hours(GOAL_AVERAGE_RESPONSE), "average_gap_hours": _hours(metrics.average_gap),
+        "meets_goals": metrics.meets_goals,
+    }
+
+
+def metrics_report(store: SqlStore, *, windows: Sequence[tuple[datetime, datetime]], as_of: datetime,
+                   store_name: str | None = None) -> list[dict[str, Any]]:
+    """The lines of ``sellerdesk report``: per window, the total, then per store, marketplace and agent,
+    then how often each agent marked messages "no response needed".
+
+    Args:
+        store: the repository of a reading transaction.
+        windows: ``(start, end)`` pairs, e.g. from :func:`sellerdesk.core.metrics.trailing_window`.
+        as_of: the instant outcomes are seen at (normally now).
+        store_name: only this store (default: every store).
+    """
+    scope = Scope(store=store_name)
+    lines: list[dict[str, Any]] = []
+    for start, end in windows:
+        days = round((as_utc(end) - as_utc(start)).total_seconds() / 86400, 3)
+        seen = min(as_utc(as_of), as_utc(end))
+        total = response_metrics(store, start=start, end=end, as_of=seen, scope=scope)
+        lines.append(metrics_line(total, group_by="all", group=store_name, days=days))
+        for by in ("store", "marketplace", "agent"):
+            for name, figures in response_metrics_by(store, by=by, start=start, end=end, as_of=seen,
+                                                     scope=scope).items():
+                lines.append(metrics_line(figures, group_by=by, group=name, days=days))
+        for agent, count in sorted(exclusions_by_agent(store, start=start, end=end, scope=scope).items(),
+                                   key=lambda item: item[0] or ""):
+            lines.append({"group_by": "no_response_marks", "group": agent, "days": days, "marked": count,
+                          "start": as_utc(start).isoformat(), "end": as_utc(end).isoformat()})
+    return lines
