@@ -73,8 +73,9 @@ STORE_KEYS: tuple[Key, ...] = (
         "Name of the environment variable (or keyring entry) of the LWA client secret."),
     Key("spapi_endpoint", str, None,
         'Base URL instead of Amazon\'s regional endpoint, e.g. the emulator\'s "http://127.0.0.1:8790".'),
-    Key("spapi_orders_api", str, "2026-01-01",
-        '"2026-01-01" (default) or "v0" (Amazon retires v0 on 2027-03-27).'),
+    Key("spapi_orders_api", str, "auto",
+        '"auto" (2026-01-01, falling back to v0 while 2026-01-01 is unavailable, until v0 is retired on '
+        '2027-03-27), "2026-01-01" or "v0".'),
     Key("spapi_sqs_queue_url", str, None,
         "SQS queue receiving the store's ORDER_CHANGE notifications (`sellerdesk orders listen`; AWS credentials "
         "from boto3's usual chain)."),
@@ -118,7 +119,7 @@ class StoreConfig:
     spapi_client_id_env: str | None = None
     spapi_client_secret_env: str | None = None
     spapi_endpoint: str | None = None
-    spapi_orders_api: str = "2026-01-01"
+    spapi_orders_api: str = "auto"
     spapi_sqs_queue_url: str | None = None
 
 

@@ -204,3 +204,18 @@ def test_cached_order_for_display_needs_no_call_to_amazon(db: Database, server: 
     assert view.snapshot is not None
     assert view.snapshot.carrier == "UPS"
     assert len(state.requests) == calls
+
+
+def test_auto_falls_back_to_v0_while_2026_is_unavailable_until_retirement(server: EmulatorServer,
+                                                                          state: EmulatorState) -> None:
+    from sellerdesk.adapters.spapi.emulator import Fault
+    from sellerdesk.adapters.spapi.errors import SpApiUnavailableError
+    from sellerdesk.services.orders import fetch_order
+
+    state.put_order(shipped_order())
+    state.inject(Fault("503", operation="getOrder", count=100))
+    with make_client(server, max_retries=1) as client:
+        order = fetch_order(client, "111-2223334-4445556", api="auto", today=NOW)
+        assert (order.source, order.status, order.items[0].asin) == ("v0", "shipped", "B0C7K2M4Q1")
+        with pytest.raises(SpApiUnavailableError):
+            fetch_order(client, "111-2223334-4445556", api="auto", today=datetime(2027, 3, 27, tzinfo=NOW.tzinfo))

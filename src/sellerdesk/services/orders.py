@@ -19,7 +19,12 @@ from datetime import UTC, datetime, timedelta
 
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.adapters.spapi.client import SpApiClient
-from sellerdesk.adapters.spapi.errors import SpApiInvalidInputError, SpApiNotAllowedError, SpApiNotFoundError
+from sellerdesk.adapters.spapi.errors import (
+    SpApiInvalidInputError,
+    SpApiNotAllowedError,
+    SpApiNotFoundError,
+    SpApiUnavailableError,
+)
 from sellerdesk.adapters.spapi.sqs import SqsNotificationQueue
 from sellerdesk.config import StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
@@ -70,22 +75,32 @@ class StoreSync:
                 "events": self.events, "problems": self.problems, "error": self.error}
 
 
-def fetch_order(client: SpApiClient, order_id: str, *, api: str = "2026-01-01",
+def fetch_order(client: SpApiClient, order_id: str, *, api: str = "auto",
                 today: datetime | None = None) -> OrderSnapshot:
     """Fetch one order with the configured Orders API version.
+
+    ``auto`` (the default) uses 2026-01-01 and, while v0 still exists (until 2027-03-27), falls back
+    to v0 when 2026-01-01 stays unavailable through the client's retries.
 
     Raises:
         ConfigError: *api* is unknown, or v0 after its retirement.
         SpApiError: Amazon refused (see :mod:`sellerdesk.adapters.spapi.errors`).
     """
+    if api == "auto":
+        try:
+            return fetch_order(client, order_id, api="2026-01-01", today=today)
+        except SpApiUnavailableError:
+            if today is not None and today.date() >= V0_RETIRED:
+                raise
+            return fetch_order(client, order_id, api="v0", today=today)
     if api == "2026-01-01":
         return _mapped(lambda: from_v2026(client.get_order(order_id)), order_id)
     if api == "v0":
         if today is not None and today.date() >= V0_RETIRED:
             raise ConfigError(f"store {client.store!r}: spapi_orders_api = \"v0\" was retired by Amazon on "
-                              f"{V0_RETIRED}; set it to \"2026-01-01\"")
+                              f"{V0_RETIRED}; set it to \"2026-01-01\" or \"auto\"")
         return _mapped(lambda: from_v0(client.get_order_v0(order_id), client.get_order_items_v0(order_id)), order_id)
-    raise ConfigError(f"store {client.store!r}: spapi_orders_api {api!r} is not \"2026-01-01\" or \"v0\"")
+    raise ConfigError(f"store {client.store!r}: spapi_orders_api {api!r} is not \"auto\", \"2026-01-01\" or \"v0\"")
 
 
 def _mapped(fetch: Callable[[], OrderSnapshot], order_id: str) -> OrderSnapshot:
