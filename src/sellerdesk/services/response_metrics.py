@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Float, Integer, and_, case, cast, func, null, or_, select, true, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.selectable import CTE
 
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import Message, MessageExclusion, Store, Thread, UtcDateTime
@@ -59,7 +59,7 @@ def _inbound(table: Any) -> ColumnElement[datetime]:
     return type_coerce(case((later_date, table.sent_at), else_=table.received_at), UtcDateTime)
 
 
-def _rows(store: SqlStore, *, start: datetime, end: datetime, scope: Scope) -> Subquery:
+def _rows(store: SqlStore, *, start: datetime, end: datetime, scope: Scope) -> CTE:
     """One row per buyer message of the window: group keys, received, first answer, excluded."""
     inbound = Message
     reply = Message.__table__.alias("reply")
@@ -93,7 +93,8 @@ def _rows(store: SqlStore, *, start: datetime, end: datetime, scope: Scope) -> S
         query = query.where(marketplace == scope.marketplace)
     if scope.agent is not None:
         query = query.where(agent == scope.agent)
-    return query.subquery("buyer_messages")
+    # MATERIALIZED: the first-answer subquery runs once per message, not once per aggregate using it.
+    return query.cte("buyer_messages").prefix_with("MATERIALIZED")
 
 
 def response_metrics(store: SqlStore, *, start: datetime, end: datetime, as_of: datetime | None = None,
@@ -157,7 +158,7 @@ def response_metrics_by(store: SqlStore, *, by: GroupField | None, start: dateti
 _Measures = tuple[ColumnElement[float], ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]
 
 
-def _measures(store: SqlStore, rows: Subquery, *, seen: datetime) -> _Measures:
+def _measures(store: SqlStore, rows: CTE, *, seen: datetime) -> _Measures:
     """Response seconds, and the conditions answered / on time / overdue (no response) as seen at *seen*."""
     dialect = store.session.get_bind().dialect.name
     seconds = _epoch(rows.c.answered, dialect) - _epoch(rows.c.received, dialect)
@@ -209,7 +210,7 @@ def daily_outcomes(store: SqlStore, *, start: datetime, end: datetime, zone: tzi
     return [(day, figures[0], figures[1]) for day, figures in sorted(days.items())]
 
 
-def _median(store: SqlStore, rows: Subquery, *, key: Any, name: str | None, seconds: ColumnElement[float],
+def _median(store: SqlStore, rows: CTE, *, key: Any, name: str | None, seconds: ColumnElement[float],
             answered: ColumnElement[bool], count: int) -> timedelta | None:
     if not count:
         return None

@@ -1,0 +1,206 @@
+"""Metrics speed: Contact Response Time in SQL against loading every row into Python, and the inbox's first page.
+
+Run: ``.venv/bin/python bench/metrics.py [--count 100000] [--rounds 5] [--postgres URL]``
+(the long form is ``--count 1000000``).
+
+One store, 18 months of threads written straight to the tables: ``--count`` messages in all,
+buyer messages and replies (about 15 % of buyer messages unanswered or late, 2 % marked "no
+response needed"), with threads spread over the states of the workflow. Printed per database
+(median of ``--rounds`` runs, wall-clock on a shared machine):
+
+* ``sql 18 months`` / ``sql 90 days``: :func:`sellerdesk.services.response_metrics.response_metrics`;
+* ``naive 18 months``: every buyer message and reply of the store loaded, matched with
+  :func:`sellerdesk.core.sla.first_replies` and measured with :func:`sellerdesk.core.metrics.contact_response_time`;
+  the two must agree (the script checks the counts);
+* ``inbox page``: the first 50 open threads of the store, least time left first (the
+  ``(store_id, state, last_inbound_at)`` index), against loading the store's threads and sorting in Python.
+
+PostgreSQL runs when ``--postgres`` (a server URL without a database) is reachable; a scratch
+database is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import make_url
+
+from sellerdesk.adapters.db.tables import Message, MessageExclusion, Thread
+from sellerdesk.config import StoreConfig
+from sellerdesk.core.metrics import ResponseRecord, contact_response_time
+from sellerdesk.core.sla import BuyerMessage, Reply, first_replies
+from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.response_metrics import Scope, response_metrics
+
+NOW = datetime(2026, 9, 1, tzinfo=UTC)
+START = NOW - timedelta(days=548)
+STATES = ["open"] * 3 + ["answered"] * 10 + ["closed"] * 30 + ["waiting_on_buyer", "on_hold", "new"]
+
+
+def fill(db: Database, *, count: int, seed: int) -> None:
+    """Write about *count* messages of one store (threads of one or two buyer messages and their replies)."""
+    rng = random.Random(seed)
+    with db.transaction() as store:
+        shop = store.ensure_store(StoreConfig("bench-us", ("US",)), now=START).id
+    written, number = 0, 0
+    while written < count:
+        threads, messages, marks = [], [], []
+        with db.transaction() as store:
+            first_id = (store.session.scalar(select(Thread.id).order_by(Thread.id.desc()).limit(1)) or 0) + 1
+            message_id = (store.session.scalar(select(Message.id).order_by(Message.id.desc()).limit(1)) or 0) + 1
+            for offset in range(min(5000, count - written)):
+                number += 1
+                thread_id = first_id + offset
+                base = START + timedelta(seconds=rng.randrange(0, 548 * 86400))
+                state = rng.choice(STATES)
+                inbound = [base + timedelta(hours=i * rng.randint(1, 30)) for i in range(rng.choice([1, 1, 2]))]
+                threads.append({"id": thread_id, "store_id": shop, "thread_key": f"t{number}", "state": state,
+                                "marketplace": "US", "created_at": base, "updated_at": base,
+                                "last_inbound_at": inbound[-1], "assigned_to": rng.choice(["amy", "bo", "cy"])})
+                for i, at in enumerate(inbound):
+                    messages.append(_row(message_id, shop, thread_id, f"in{number}.{i}", "in", at))
+                    if rng.random() < 0.02:
+                        marks.append({"message_id": message_id, "actor": "amy", "reason": "thanks", "at": at})
+                    message_id += 1
+                if rng.random() < 0.9:
+                    late = rng.random() < 0.08
+                    answer = inbound[-1] + timedelta(seconds=rng.randrange(60, (40 if late else 20) * 3600))
+                    messages.append(_row(message_id, shop, thread_id, f"out{number}", "out", answer))
+                    message_id += 1
+            store.session.execute(insert(Thread), threads)
+            store.session.execute(insert(Message), messages)
+            if marks:
+                store.session.execute(insert(MessageExclusion), marks)
+        written += len(messages)
+
+
+def _row(row_id: int, shop: int, thread_id: int, key: str, direction: str, at: datetime) -> dict[str, Any]:
+    inbound = direction == "in"
+    return {"id": row_id, "store_id": shop, "thread_id": thread_id, "direction": direction,
+            "kind": "buyer_message" if inbound else "reply", "message_key": key, "text": "",
+            "marketplace": "US", "sent_at": at, "received_at": at, "created_at": at,
+            "state": "stored" if inbound else "sent", "details": {}, "parser_version": 0}
+
+
+def naive(db: Database, *, start: datetime, end: datetime) -> Any:
+    """Load every buyer message and reply of the store and compute the metric in Python."""
+    with db.reading() as store:
+        rows = store.session.execute(select(Message.id, Message.thread_id, Message.direction, Message.received_at,
+                                            Message.sent_at, MessageExclusion.id)
+                                     .outerjoin(MessageExclusion, MessageExclusion.message_id == Message.id)).all()
+    threads: dict[int, tuple[list[BuyerMessage], list[Reply]]] = {}
+    excluded: set[str] = set()
+    for row_id, thread_id, direction, received_at, sent_at, mark in rows:
+        inbound, replies = threads.setdefault(thread_id or 0, ([], []))
+        if direction == "in":
+            inbound.append(BuyerMessage(str(row_id), min(sent_at or received_at, received_at)))
+            if mark is not None:
+                excluded.add(str(row_id))
+        else:
+            replies.append(Reply(sent_at or received_at))
+    records = []
+    for inbound, replies in threads.values():
+        answered = first_replies(inbound, replies)
+        records += [ResponseRecord(m.received_at, answered.get(m.key), excluded=m.key in excluded) for m in inbound]
+    return contact_response_time(records, start=start, end=end)
+
+
+def inbox_page(db: Database) -> list[int]:
+    """The first 50 open threads of the store, least time left first, through the index."""
+    with db.reading() as store:
+        return list(store.session.scalars(select(Thread.id).where(Thread.store_id == 1, Thread.state == "open")
+                                          .order_by(Thread.last_inbound_at, Thread.id).limit(50)))
+
+
+def inbox_page_naive(db: Database) -> list[int]:
+    """The same page by loading every thread of the store and sorting in Python."""
+    with db.reading() as store:
+        rows = store.session.execute(select(Thread.id, Thread.state, Thread.last_inbound_at)
+                                     .where(Thread.store_id == 1)).all()
+    return [r.id for r in sorted((r for r in rows if r.state == "open"), key=lambda r: (r.last_inbound_at, r.id))][:50]
+
+
+def timed(rounds: int, work: Callable[[], Any]) -> tuple[float, Any]:
+    """Median milliseconds of *rounds* runs of *work*, and its last result."""
+    times, result = [], None
+    for _ in range(rounds):
+        began = time.perf_counter()
+        result = work()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), result
+
+
+def run(db: Database, *, count: int, rounds: int, seed: int, label: str) -> None:
+    """Fill *db*, then time and print each measurement."""
+    began = time.perf_counter()
+    fill(db, count=count, seed=seed)
+    print(f"{label}: {count} messages written in {time.perf_counter() - began:.1f} s")
+
+    def metric(days: int) -> Any:
+        with db.reading() as store:
+            return response_metrics(store, start=NOW - timedelta(days=days), end=NOW, scope=Scope(store="bench-us"))
+
+    ms, sql = timed(rounds, lambda: metric(548))
+    print(f"{label}: sql 18 months {ms:8.1f} ms  ({sql.received} buyer messages, "
+          f"{sql.within_24h_share:.3f} within 24 h)")
+    ms, _ = timed(rounds, lambda: metric(90))
+    print(f"{label}: sql 90 days   {ms:8.1f} ms")
+    ms, slow = timed(max(1, rounds // 2), lambda: naive(db, start=START, end=NOW))
+    agree = (slow.on_time, slow.late, slow.no_response, slow.excluded) == (sql.on_time, sql.late, sql.no_response,
+                                                                           sql.excluded)
+    print(f"{label}: naive 18 months {ms:8.1f} ms  (same counts as sql: {agree})")
+    ms, page = timed(rounds, lambda: inbox_page(db))
+    ms_naive, page_naive = timed(max(1, rounds // 2), lambda: inbox_page_naive(db))
+    print(f"{label}: inbox page {ms:8.1f} ms; naive {ms_naive:8.1f} ms  (same page: {page == page_naive})")
+
+
+def main() -> None:
+    """Run on SQLite, then on PostgreSQL when reachable."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as folder, open_database(f"sqlite:///{Path(folder) / 'm.db'}") as db:
+            run(db, count=args.count, rounds=args.rounds, seed=args.seed, label="sqlite")
+    _postgres(args.postgres, count=args.count, rounds=args.rounds, seed=args.seed)
+
+
+def _postgres(server_url: str, *, count: int, rounds: int, seed: int) -> None:
+    try:
+        import psycopg
+    except ImportError:
+        print("postgresql skipped: psycopg is not installed (pip install 'sellerdesk[postgres]')")
+        return
+    server = make_url(server_url)
+    name = f"sdbench_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(host=server.host, port=server.port, user=server.username,
+                                password=server.password, dbname="test", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        print(f"postgresql skipped: {server_url} not reachable ({exc})")
+        return
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+        try:
+            with open_database(server.set(database=name).render_as_string(hide_password=False)) as db:
+                run(db, count=count, rounds=rounds, seed=seed, label="postgresql")
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+if __name__ == "__main__":
+    main()
