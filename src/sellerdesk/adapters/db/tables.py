@@ -371,3 +371,48 @@ class ReminderSent(Base):
     key: Mapped[str] = mapped_column(String(400), unique=True)
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReplyTemplate(Base):
+    """A store's reply template: the current text, its version, how often it was used, when it was last edited."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("store_id", "name", "language"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(8))
+    intent: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    usage_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    edited_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class TemplateVersion(Base):
+    """Every saved text of a template, with who saved it and the compliance verdict at the time."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(10))
+    edited_by: Mapped[str] = mapped_column(String(200))
+    edited_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class KnowledgeRow(Base):
+    """What a store knows about one ASIN (core.knowledge): sizes, compatibility, care, known issues..."""
+
+    __tablename__ = "knowledge"
+    __table_args__ = (UniqueConstraint("store_id", "asin"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    asin: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str | None] = mapped_column(String(8))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
