@@ -207,6 +207,8 @@ def find_phones(draft: Draft) -> Iterator[Finding]:
         if not _bounded(text, rough.start(), rough.end()) or len(digits_of(rough.group(0))) < 7 \
                 or BARE_IDENTIFIER.fullmatch(rough.group(0).strip(" ().-/")):
             continue  # most often an order ID or a tracking number, recognised without masking
+        if not _phone_like(rough.group(0).strip(), draft.phone_region):
+            continue  # masking cannot turn a run that is not phone-like into a phone number
         # Identifiers are masked only around a candidate: masking a whole reply costs more than all rules.
         low, high = max(0, rough.start() - 40), min(len(text), rough.end() + 40)
         masked = mask_identifiers(text[low:high])
@@ -227,15 +229,24 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before in "+_") and not (after.isalnum() or after == "_")
 
 
-def _phone_finding(draft: Draft, raw: str, span: tuple[int, int]) -> Finding | None:
+@lru_cache(maxsize=4096)
+def _phone_like(raw: str, region: str) -> bool:
+    """True when *raw* is shaped like a phone number or is a valid one in *region*."""
     digits = digits_of(raw)
     if not 7 <= len(digits) <= 15:
-        return None
-    matched = any(True for _ in phonenumbers.PhoneNumberMatcher(
-        raw, draft.phone_region, leniency=phonenumbers.Leniency.VALID))
+        return False
     # Chinese mobile numbers (1[3-9] + 9 digits) are what cross-border teams paste, whatever the marketplace.
-    chinese_mobile = _CN_MOBILE.fullmatch(digits) is not None and _DIGITS_AND_SPACES.fullmatch(raw) is not None
-    if (not matched and not chinese_mobile and not _PHONE_SHAPES.search(raw)) or draft.settings.allows_phone(digits):
+    if _PHONE_SHAPES.search(raw) or (_CN_MOBILE.fullmatch(digits) and _DIGITS_AND_SPACES.fullmatch(raw)):
+        return True
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def _phone_finding(draft: Draft, raw: str, span: tuple[int, int]) -> Finding | None:
+    if not _phone_like(raw, draft.phone_region) or draft.settings.allows_phone(digits_of(raw)):
         return None
     before = draft.text[max(0, span[0] - 80):span[0]]
     if _LINE_CONTEXT.search(before):

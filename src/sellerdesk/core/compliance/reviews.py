@@ -127,6 +127,7 @@ _REQUEST_GATE = re.compile(
     "|hinterlass|abgeb|schreib|geb|verfass|bewerten|laiss|donn|écri|partag|publi|évalu|noter|notez"
     "|dej|déj|escrib|dar|denos|compartir|valor|calific|lasci|scriv|pubblic|rilasci|valut|recensire"
     "|書|投稿|残|お願い|いただ|頂|つけ|付け|して|留|写|给|评价一下|请|麻烦")
+_HAPPY_GATE = re.compile("you|sie |vous|si |se |満足|気に入|满意|喜欢")
 _BEFORE_GATE = re.compile("before|instead of|bevor|avant de|antes de|prima di|前")
 _CHANGE_GATE = re.compile(
     "chang|updat|edit|revis|remov|delet|withdraw|take down|modif|amend|reconsider|improv|rais"
@@ -174,7 +175,7 @@ def find_manipulation(draft: Draft) -> Iterator[Finding]:
         elif request and HAPPY.search(sentence):
             reason = "Asking only satisfied buyers for a review (\"if you are happy, please leave a " \
                      "review\") is review manipulation."
-        elif POSITIVE.search(sentence) and (request or HAPPY.search(sentence)):
+        elif (request or (_HAPPY_GATE.search(sentence) and HAPPY.search(sentence))) and POSITIVE.search(sentence):
             reason = "Asking for a positive or 5-star review is review manipulation."
         if reason:
             yield draft.finding(
