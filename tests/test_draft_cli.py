@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
@@ -82,3 +83,42 @@ def test_bad_lines_get_an_error_and_the_batch_carries_on() -> None:
 def test_a_missing_file_is_bad_usage() -> None:
     result = CliRunner().invoke(cli, ["draft", "/nonexistent/in.jsonl"])
     assert result.exit_code == 2 and "cannot open" in result.output
+
+
+def invoke(*args: str, input: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    return result.exit_code, [json.loads(out) for out in result.output.splitlines() if out.startswith("{")]
+
+
+def test_knowledge_and_templates_of_a_store_shape_its_drafts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    kb = tmp_path / "kb.csv"
+    kb.write_text("asin,setup\nB0LAMP0001,Hold the touch ring for 3 seconds to pair it.\n", encoding="utf-8")
+    assert invoke("kb", "import", "--database-url", url, "--store", "lumo-us", str(kb)) == (
+        0, [{"store": "lumo-us", "added": 1, "updated": 0}])
+    body = "Thanks for asking about {product_name}. Our setup guide covers it step by step."
+    status, out = invoke("templates", "add", "--database-url", url, "--store", "lumo-us", "--name", "setup",
+                         "--language", "en", "--intent", "usage_help", "-", input=body)
+    assert status == 0 and out[0]["saved"] is True and out[0]["version"] == 1
+    status, out = invoke("templates", "add", "--database-url", url, "--store", "lumo-us", "--name", "promo",
+                         "--language", "en", "--intent", "other", "-", input="Use code SAVE20 for 20% off!")
+    assert status == 1 and out[0]["saved"] is False
+    status, out = invoke("templates", "edit", "--database-url", url, "--store", "lumo-us", "--name", "setup",
+                         "--language", "en", "-", input=body + " Write back with what you see.")
+    assert status == 0 and out[0]["version"] == 2
+    status, listed = invoke("templates", "list", "--database-url", url, "--store", "lumo-us")
+    assert [(t["name"], t["version"], t["intent"], t["stale"]) for t in listed] == [("setup", 2, "usage_help", False)]
+    assert invoke("templates", "stale", "--database-url", url, "--store", "lumo-us") == (0, [])
+    line = {"id": 1, "text": "How do I pair the lamp with my phone?", "marketplace": "US",
+            "order": {**ORDER, "marketplace": "US"}, "store": {"name": "lumo-us"}}
+    status, out = invoke("draft", "--database-url", url, "-", input=json.dumps(line) + "\n")
+    assert status == 0 and out[0]["intent"] == "usage_help"
+    assert out[0]["template"] == "lumo-us:setup@2"
+    assert "Hold the touch ring for 3 seconds" in out[0]["draft"] and out[0]["check"]["verdict"] == "pass"
+
+
+def test_template_commands_refuse_the_wrong_verb(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    result = CliRunner().invoke(cli, ["templates", "edit", "--database-url", url, "--store", "s", "--name", "n",
+                                      "--language", "en", "-"], input="Hello")
+    assert result.exit_code == 2 and "use sellerdesk templates add" in result.output

@@ -120,13 +120,16 @@ def parse_csv(text: str, *, source: str = "<csv>") -> list[KnowledgeEntry]:
     Raises:
         InputError: no ``asin`` column, or a row that is not valid (the message names the line).
     """
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "asin" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise InputError(f"{source}: the header row needs an 'asin' column, e.g. asin,sizes,care")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     entries = []
-    for row in reader:
-        record = {(k or "").strip().lower(): v for k, v in row.items() if k is not None}
-        entries.append(entry_from_mapping(record, where=f"{source} line {reader.line_num}"))
+    try:
+        if not reader.fieldnames or "asin" not in [f.strip().lower() for f in reader.fieldnames]:
+            raise InputError(f"{source}: the header row needs an 'asin' column, e.g. asin,sizes,care")
+        for row in reader:
+            record = {(k or "").strip().lower(): v for k, v in row.items() if k is not None}
+            entries.append(entry_from_mapping(record, where=f"{source} line {reader.line_num}"))
+    except csv.Error as exc:
+        raise InputError(f"{source} line {reader.line_num}: not valid CSV ({exc})") from exc
     return entries
 
 

@@ -41,6 +41,8 @@ _THREAT = re.compile(
     r"(?:negative|bad|1[- ]star|one[- ]star) (?:review|feedback|rating)"
     r".{0,80}\b(?:unless|otherwise|if you (?:don'?t|do not))"
     r"|\b(?:unless|otherwise|if you (?:don'?t|do not)).{0,80}(?:negative|bad|1[- ]star|one[- ]star) (?:review|feedback)"
+    r"|\bor (?:else )?(?:i(?:'ll| will)? )?(?:leave|give|write|post)\b.{0,30}"
+    r"(?:negative|bad|1[- ]star|one[- ]star) (?:review|feedback|rating)"
     r"|\b(?:i will|i'll) (?:sue|destroy|ruin|expose)|my lawyer|legal action"
     r"|(?:schlechte|negative) bewertung.{0,60}(?:wenn nicht|sonst)|anwalt"
     r"|avis négatif.{0,60}sinon|avocat|reseña negativa.{0,60}si no|abogado"
