@@ -39,12 +39,15 @@ def test_drafts_follow_the_contract_and_state_the_order_facts() -> None:
         assert {"id", "intent", "language", "template", "draft", "check"} <= set(line)
         assert line["check"]["verdict"] == "pass"
     first = out[0]
-    assert first["intent"] == "tracking_request" and first["language"] == "de"
-    assert "00340434161094042557" in first["draft"] and "DHL" in first["draft"]
+    assert first["intent"] == "tracking_request"
+    assert first["language"] == "de"
+    assert "00340434161094042557" in first["draft"]
+    assert "DHL" in first["draft"]
     assert first["draft"].startswith(("Hallo Jonas,", "Guten Tag Jonas,", "Liebe/r Jonas,"))
     assert first["draft"].endswith("Mia, Lumo")
     assert first["template"].startswith("de/tracking_request/")
-    assert out[1]["language"] == "en" and out[1]["intent"] == "order_status"
+    assert out[1]["language"] == "en"
+    assert out[1]["intent"] == "order_status"
 
 
 def test_consecutive_drafts_of_a_run_use_different_wording() -> None:
@@ -57,7 +60,8 @@ def test_a_suspicious_contact_gets_a_holding_reply_and_the_checklist() -> None:
     _, out = run([{"id": 1, "text": "Pay me back via PayPal or I leave a 1-star review unless you refund today. "
                                "Details: http://refund-help.xyz/form", "marketplace": "US", "order": ORDER}])
     line = out[0]
-    assert line["holding"] is True and line["suspicion"]["hold"] is True
+    assert line["holding"] is True
+    assert line["suspicion"]["hold"] is True
     assert {s["name"] for s in line["suspicion"]["signals"]} == {"payment_outside_amazon", "threat", "buyer_link"}
     assert any("Report the contact to Amazon" in item for item in line["suspicion"]["checklist"])
     assert "00340434161094042557" not in line["draft"]
@@ -77,12 +81,14 @@ def test_bad_lines_get_an_error_and_the_batch_carries_on() -> None:
     assert "'text' must be a str" in out[1]["error"]
     assert "order lacks status, fulfillment, purchase_date" in out[2]["error"]
     assert "unknown marketplace 'XX'" in out[3]["error"]
-    assert out[4]["intent"] == "thanks_closing" and out[4]["check"]["verdict"] == "pass"
+    assert out[4]["intent"] == "thanks_closing"
+    assert out[4]["check"]["verdict"] == "pass"
 
 
 def test_a_missing_file_is_bad_usage() -> None:
     result = CliRunner().invoke(cli, ["draft", "/nonexistent/in.jsonl"])
-    assert result.exit_code == 2 and "cannot open" in result.output
+    assert result.exit_code == 2
+    assert "cannot open" in result.output
 
 
 def invoke(*args: str, input: str | None = None) -> tuple[int, list[dict[str, Any]]]:
@@ -99,26 +105,33 @@ def test_knowledge_and_templates_of_a_store_shape_its_drafts(tmp_path: Path) -> 
     body = "Thanks for asking about {product_name}. Our setup guide covers it step by step."
     status, out = invoke("templates", "add", "--database-url", url, "--store", "lumo-us", "--name", "setup",
                          "--language", "en", "--intent", "usage_help", "-", input=body)
-    assert status == 0 and out[0]["saved"] is True and out[0]["version"] == 1
+    assert status == 0
+    assert out[0]["saved"] is True
+    assert out[0]["version"] == 1
     status, out = invoke("templates", "add", "--database-url", url, "--store", "lumo-us", "--name", "promo",
                          "--language", "en", "--intent", "other", "-", input="Use code SAVE20 for 20% off!")
-    assert status == 1 and out[0]["saved"] is False
+    assert status == 1
+    assert out[0]["saved"] is False
     status, out = invoke("templates", "edit", "--database-url", url, "--store", "lumo-us", "--name", "setup",
                          "--language", "en", "-", input=body + " Write back with what you see.")
-    assert status == 0 and out[0]["version"] == 2
+    assert status == 0
+    assert out[0]["version"] == 2
     status, listed = invoke("templates", "list", "--database-url", url, "--store", "lumo-us")
     assert [(t["name"], t["version"], t["intent"], t["stale"]) for t in listed] == [("setup", 2, "usage_help", False)]
     assert invoke("templates", "stale", "--database-url", url, "--store", "lumo-us") == (0, [])
     line = {"id": 1, "text": "How do I pair the lamp with my phone?", "marketplace": "US",
             "order": {**ORDER, "marketplace": "US"}, "store": {"name": "lumo-us"}}
     status, out = invoke("draft", "--database-url", url, "-", input=json.dumps(line) + "\n")
-    assert status == 0 and out[0]["intent"] == "usage_help"
+    assert status == 0
+    assert out[0]["intent"] == "usage_help"
     assert out[0]["template"] == "lumo-us:setup@2"
-    assert "Hold the touch ring for 3 seconds" in out[0]["draft"] and out[0]["check"]["verdict"] == "pass"
+    assert "Hold the touch ring for 3 seconds" in out[0]["draft"]
+    assert out[0]["check"]["verdict"] == "pass"
 
 
 def test_template_commands_refuse_the_wrong_verb(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     result = CliRunner().invoke(cli, ["templates", "edit", "--database-url", url, "--store", "s", "--name", "n",
                                       "--language", "en", "-"], input="Hello")
-    assert result.exit_code == 2 and "use sellerdesk templates add" in result.output
+    assert result.exit_code == 2
+    assert "use sellerdesk templates add" in result.output

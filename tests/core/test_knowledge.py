@@ -14,7 +14,8 @@ def test_yaml_as_a_list_or_a_mapping_by_asin() -> None:
     listed = parse_yaml("- asin: b0chair001\n  sizes: Runs small\n  language: EN\n")
     mapped = parse_yaml("B0CHAIR001:\n  sizes: Runs small\n  language: en\nB0LAMP0001: Bulb not included\n")
     assert listed == [KnowledgeEntry("B0CHAIR001", language="en", sizes="Runs small")]
-    assert mapped[0] == listed[0] and mapped[1] == KnowledgeEntry("B0LAMP0001", notes="Bulb not included")
+    assert mapped[0] == listed[0]
+    assert mapped[1] == KnowledgeEntry("B0LAMP0001", notes="Bulb not included")
 
 
 def test_csv_with_a_header_row() -> None:
@@ -42,7 +43,8 @@ def test_the_tip_fits_the_intent() -> None:
     assert entry.tip_for("exchange") == "Runs small."
     assert entry.tip_for("usage_help") == "Tighten the bolts twice."
     assert entry.tip_for("product_question") == "Runs small."
-    assert entry.tip_for("missing_parts") is None and entry.tip_for("order_status") is None
+    assert entry.tip_for("missing_parts") is None
+    assert entry.tip_for("order_status") is None
 
 
 @given(st.text(max_size=300))

@@ -37,7 +37,8 @@ def test_attachments_bursts_and_history_are_signals_too() -> None:
     result = assess("hello?", attachments=2, recent_messages=recent, now=NOW, returns=2, claims=1)
     assert [s.name for s in result.signals] == ["buyer_attachment", "message_burst", "claims_history"]
     assert "4 messages" in result.signals[1].reason
-    assert result.hold and result.checklist[0].startswith("Verify")
+    assert result.hold
+    assert result.checklist[0].startswith("Verify")
     assert not assess("hello?", recent_messages=recent[:2], now=NOW, returns=2).hold
 
 

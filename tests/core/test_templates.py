@@ -86,7 +86,9 @@ def test_the_starter_library_covers_every_intent_in_every_language() -> None:
             variants = lang.variants(intent, "unknown")
             assert len(variants) >= 1, (code, intent)
             assert len({*variants, *lang.variants(intent, "shipped")}) >= 2, (code, intent)
-        assert len(lang.greetings) >= 2 and len(lang.closings) >= 2 and lang.holding
+        assert len(lang.greetings) >= 2
+        assert len(lang.closings) >= 2
+        assert lang.holding
 
 
 def test_every_starter_template_passes_the_compliance_guard() -> None:

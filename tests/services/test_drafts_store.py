@@ -36,7 +36,8 @@ def test_templates_keep_versions_usage_and_last_edit(db: Database) -> None:
         rows = templates.list_templates(store, store_name="acme-us", now=T0 + timedelta(days=200))
         later = templates.list_templates(store, store_name="acme-us", now=T0 + timedelta(days=400))
     assert [(r["version"], r["usage_count"], r["stale"]) for r in rows] == [(2, 1, False)]
-    assert later[0]["stale"] is True and "York" in later[0]["body"]
+    assert later[0]["stale"] is True
+    assert "York" in later[0]["body"]
 
 
 def test_a_template_that_breaks_the_rules_is_not_saved(db: Database) -> None:
@@ -44,7 +45,8 @@ def test_a_template_that_breaks_the_rules_is_not_saved(db: Database) -> None:
         result = templates.save_template(
             store, store_name="acme-us", name="promo", language="en", intent="other", actor="amy", now=T0,
             body="Leave us a 5-star review and get 20% off your next order!")
-        assert result["saved"] is False and result["version"] is None
+        assert result["saved"] is False
+        assert result["version"] is None
         assert {"review_incentive", "marketing"} <= {f["rule"] for f in result["check"]["findings"]}
         assert templates.list_templates(store, store_name="acme-us", now=T0) == []
         with pytest.raises(TemplateError, match="unknown variable"):
@@ -63,7 +65,8 @@ def test_a_stores_own_template_replaces_the_starter_bodies_of_its_intent(db: Dat
         library = templates.store_library(store, store_name="acme-us")
         other = templates.store_library(store, store_name="nobody")
     draft = compose(DraftRequest(intent="order_status", language="en", marketplace="US"), library)
-    assert "Leeds" in draft.text and draft.template == "acme-us:where@1"
+    assert "Leeds" in draft.text
+    assert draft.template == "acme-us:where@1"
     assert "Leeds" not in compose(DraftRequest(intent="order_status", language="en"), other).text
     assert "Leeds" not in compose(DraftRequest(intent="exchange", language="en"), library).text
 
@@ -75,12 +78,14 @@ def test_knowledge_is_imported_per_store_and_replaced_on_reimport(db: Database) 
         first = knowledge.import_file(store, store_name="acme-us", text=yaml_text, source="kb.yaml", now=T0)
         second = knowledge.import_file(store, store_name="acme-us", text=csv_text, source="kb.csv", now=T0)
         knowledge.import_file(store, store_name="acme-de", text=yaml_text, source="kb.yml", now=T0)
-    assert first == {"added": 1, "updated": 0} and second == {"added": 1, "updated": 1}
+    assert first == {"added": 1, "updated": 0}
+    assert second == {"added": 1, "updated": 1}
     with db.reading() as store:
         entries = knowledge.knowledge_of(store, store_name="acme-us")
         assert knowledge.knowledge_of(store, store_name="nobody") == {}
     assert entries["B0CHAIR001"] == KnowledgeEntry("B0CHAIR001", language="en", care="Oil once a year.")
-    assert entries["B0LAMP0001"].care == "Dust with a dry cloth." and entries["B0LAMP0001"].language is None
+    assert entries["B0LAMP0001"].care == "Dust with a dry cloth."
+    assert entries["B0LAMP0001"].language is None
 
 
 def test_a_suspicious_thread_goes_on_hold_with_reasons_and_checklist(db: Database) -> None:
@@ -99,5 +104,7 @@ def test_a_suspicious_thread_goes_on_hold_with_reasons_and_checklist(db: Databas
         states = (store.get_thread(calm.id).state, store.get_thread(odd.id).state)
         audits = store.audit_entries(action="thread.suspicious")
     assert {s.name for s in found.signals} == {"personal_data", "payment_outside_amazon", "message_burst"}
-    assert again.hold and states == ("new", "on_hold")
-    assert len(audits) == 2 and audits[0].detail["checklist"][0].startswith("Verify the buyer")
+    assert again.hold
+    assert states == ("new", "on_hold")
+    assert len(audits) == 2
+    assert audits[0].detail["checklist"][0].startswith("Verify the buyer")
