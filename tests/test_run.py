@@ -1,4 +1,4 @@
-"""`sellerdesk run` serves the web app and sends the outbox in the background, from a demo database."""
+"""`sellerdesk run` serves the web app, sends the outbox and syncs orders from the emulator, on a demo database."""
 
 from __future__ import annotations
 
@@ -14,10 +14,18 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func, select
 
+from sellerdesk.adapters.db.tables import CachedOrder
+from sellerdesk.services.database import open_database
 from tests.smtp_server import free_port
 
 SELLERDESK = [sys.executable, "-m", "sellerdesk"]
+
+
+def cached_orders(url: str) -> int:
+    with open_database(url) as db, db.reading() as store:
+        return int(store.session.scalar(select(func.count()).select_from(CachedOrder)) or 0)
 
 
 def wait_for(check: object, *, seconds: float, what: str) -> None:
@@ -31,9 +39,11 @@ def wait_for(check: object, *, seconds: float, what: str) -> None:
 
 def test_run_serves_the_app_and_delivers_a_queued_reply(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    made = subprocess.run([*SELLERDESK, "demo", "--database-url", f"sqlite:///{tmp_path / 'd.db'}", "--threads", "19",
-                           "--config-out", str(tmp_path / "demo.toml")], capture_output=True, text=True, env=env,
-                          check=False)
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    made = subprocess.run([*SELLERDESK, "demo", "--database-url", url, "--threads", "19",
+                           "--config-out", str(tmp_path / "demo.toml"),
+                           "--spapi-endpoint", f"http://127.0.0.1:{free_port()}"],
+                          capture_output=True, text=True, env=env, check=False)
     assert made.returncode == 0, made.stderr
     port = free_port()
     server = subprocess.Popen([*SELLERDESK, "run", "--config", str(tmp_path / "demo.toml"), "--port", str(port),
@@ -59,6 +69,7 @@ def test_run_serves_the_app_and_delivers_a_queued_reply(tmp_path: Path) -> None:
         mail = email.message_from_bytes(sent.read_bytes(), policy=email.policy.default)
         assert isinstance(mail, EmailMessage)
         assert "will write again tomorrow" in mail.get_content()
+        wait_for(lambda: cached_orders(url) > 0, seconds=120, what="orders from the SP-API emulator")
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sellerdesk.cli.base import cli, config_option, handle_errors, load
 from sellerdesk.core.sla import parse_instant
-from sellerdesk.services.demo import write_demo
+from sellerdesk.services.demo import DEMO_SPAPI_ENDPOINT, write_demo
 from sellerdesk.services.inbox_view import InboxFilter, list_inbox
 from sellerdesk.services.wiring import build_services
 
@@ -27,15 +27,18 @@ from sellerdesk.services.wiring import build_services
 @click.option("--threads", type=click.IntRange(19, 100_000), default=240, show_default=True,
               help="Buyer conversations to write (at least one per intent).")
 @click.option("--now", "now_text", default=None, help="Anchor time, ISO 8601 (default: now).")
+@click.option("--spapi-endpoint", default=DEMO_SPAPI_ENDPOINT, show_default=True,
+              help="Where the demo stores expect the SP-API emulator (`sellerdesk run` starts it there).")
 @handle_errors
-def demo(database_url: str, config_out: str, reset: bool, seed: int, threads: int, now_text: str | None) -> None:
+def demo(database_url: str, config_out: str, reset: bool, seed: int, threads: int, now_text: str | None,
+         spapi_endpoint: str) -> None:
     """Fill a database with a realistic multi-store, multi-marketplace inbox."""
     now = parse_instant(now_text, field="--now") if now_text else datetime.now(UTC)
     summary = write_demo(database_url=database_url, config_path=Path(config_out), now=now, seed=seed,
-                         threads=threads, reset=reset)
+                         threads=threads, reset=reset, spapi_endpoint=spapi_endpoint)
     click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
-    click.echo(f"Demo ready. Next: sellerdesk inbox --config {config_out}   (web: sellerdesk serve --config "
-               f"{config_out}, login demo / demo)", err=True)
+    click.echo(f"Demo ready. Next: sellerdesk inbox --config {config_out}   (the product: sellerdesk run --config "
+               f"{config_out} --allow-demo-login, login demo / demo)", err=True)
 
 
 @cli.command("inbox")

@@ -2,9 +2,9 @@
 
 The demo mails (:mod:`sellerdesk.samples.demo`) go through the same storing path as mail read
 from IMAP, so what the demo shows is what ingest would have made of them. Beside the database
-it writes a configuration file for the demo stores: send-only mailboxes and an
-``outbox_folder``, so replies sent in the demo are written as ``.eml`` files and never leave
-the machine.
+it writes a configuration file for the demo stores: send-only mailboxes, an ``outbox_folder``
+(replies sent in the demo are written as ``.eml`` files and never leave the machine) and an
+``spapi_endpoint`` on loopback, where ``sellerdesk run`` starts the SP-API emulator.
 """
 
 from __future__ import annotations
@@ -46,14 +46,22 @@ class DemoSummary:
                 "outcomes": dict(self.outcomes), "threads": self.threads, "stores": self.stores}
 
 
-def demo_config_text(*, database_url: str, outbox_folder: str) -> str:
-    """The TOML configuration of the demo stores (send-only mailboxes, replies written to *outbox_folder*)."""
+DEMO_SPAPI_ENDPOINT = "http://127.0.0.1:8790"
+
+
+def demo_config_text(*, database_url: str, outbox_folder: str, spapi_endpoint: str = DEMO_SPAPI_ENDPOINT) -> str:
+    """The TOML configuration of the demo stores.
+
+    Send-only mailboxes, replies written to *outbox_folder*, and orders from the local SP-API
+    emulator at *spapi_endpoint* (``sellerdesk run`` starts it there).
+    """
     lines = ["# The demo stores of `sellerdesk demo`: replies are written to outbox_folder, never sent.",
              f"database_url = {json.dumps(database_url)}", f"outbox_folder = {json.dumps(outbox_folder)}", ""]
     for store in STORES:
         lines += ["[[stores]]", f"name = {json.dumps(store.name)}",
                   f"marketplaces = {json.dumps(list(store.marketplaces))}", f"timezone = {json.dumps(store.timezone)}",
-                  f"signature = {json.dumps(store.signature, ensure_ascii=False)}", ""]
+                  f"signature = {json.dumps(store.signature, ensure_ascii=False)}",
+                  f"spapi_endpoint = {json.dumps(spapi_endpoint)}", ""]
     for store in STORES:
         lines += ["[[mailboxes]]", f"store = {json.dumps(store.name)}", "imap_enabled = false",
                   f"from_address = {json.dumps(store.from_address)}", ""]
@@ -73,7 +81,7 @@ def sqlite_path(database_url: str) -> Path | None:
 
 
 def write_demo(*, database_url: str, config_path: Path, now: datetime, seed: int = 7, threads: int = 240,
-               reset: bool = False) -> DemoSummary:
+               reset: bool = False, spapi_endpoint: str = DEMO_SPAPI_ENDPOINT) -> DemoSummary:
     """Fill the database at *database_url* with the demo inbox and write the demo configuration.
 
     Args:
@@ -83,6 +91,7 @@ def write_demo(*, database_url: str, config_path: Path, now: datetime, seed: int
         seed: the random seed of the demo mails.
         threads: how many buyer conversations.
         reset: delete the SQLite file first (refused for other databases: drop them yourself).
+        spapi_endpoint: where the demo stores expect the SP-API emulator.
 
     Raises:
         ConfigError: *reset* on a non-SQLite database, or the database already holds demo stores.
@@ -96,7 +105,8 @@ def write_demo(*, database_url: str, config_path: Path, now: datetime, seed: int
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     outbox = (config_path.parent / "demo-outbox").resolve()
-    config_path.write_text(demo_config_text(database_url=database_url, outbox_folder=str(outbox)), encoding="utf-8")
+    config_path.write_text(demo_config_text(database_url=database_url, outbox_folder=str(outbox),
+                                                    spapi_endpoint=spapi_endpoint), encoding="utf-8")
     config = load_config(config_path, env={})
     summary = DemoSummary(database_url=database_url, config_path=str(config_path),
                           stores=[s.name for s in config.stores])

@@ -4,6 +4,7 @@
 
 * the outbox job (every ``OUTBOX_EVERY`` seconds) on the job runner;
 * one IMAP watcher per mailbox that sellerdesk reads (``imap_enabled``), with IDLE or polling;
+* the order sync (every ``ORDERS_EVERY`` seconds) for stores with SP-API access;
 * the local SP-API emulator, when a store points ``spapi_endpoint`` at this machine and has no
   real credentials (the demo), so orders show beside threads without an Amazon account.
 
@@ -15,15 +16,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+from sellerdesk.adapters.spapi.connect import LOOPBACK, connect, is_configured
+from sellerdesk.adapters.spapi.emulator.server import EmulatorServer, emulator_state
+from sellerdesk.config import Config
+from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.services import outbox
 from sellerdesk.services.ingest import MailboxSummary, watch_mailboxes
 from sellerdesk.services.jobs import InProcessJobRunner, JobRunner
+from sellerdesk.services.orders import sync_stores
 from sellerdesk.services.wiring import Services, run_web
 
 OUTBOX_EVERY = 15.0
+ORDERS_EVERY = 300.0
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,25 @@ def schedule_background(services: Services, runner: JobRunner, *, announce: Call
     runner.schedule("outbox", outbox.outbox_job(services.db, services.config, report=report), every=outbox_every)
     announce(f"sellerdesk: sending the outbox every {outbox_every:g} s"
              + (f" into {services.config.outbox_folder}" if services.config.outbox_folder else " by SMTP"))
+    spapi_stores = [store for store in services.config.stores if is_configured(store)]
+    if spapi_stores:
+        def orders() -> None:
+            for result in sync_stores(services.db, spapi_stores, client_factory=connect, now=datetime.now(UTC)):
+                log.info("orders: %s", result)
+
+        runner.schedule("orders", orders, every=ORDERS_EVERY)
+        announce(f"sellerdesk: orders from the SP-API for {len(spapi_stores)} store(s), every {ORDERS_EVERY:g} s")
+
+
+def emulator_addresses(config: Config) -> set[tuple[str, int]]:
+    """The loopback addresses where stores without real credentials expect the local SP-API emulator."""
+    found = set()
+    for store in config.stores:
+        if store.spapi_endpoint and not store.spapi_refresh_token_env:
+            parts = urlsplit(store.spapi_endpoint)
+            if parts.hostname in LOOPBACK and parts.port:
+                found.add((parts.hostname, parts.port))
+    return found
 
 
 @contextmanager
@@ -45,6 +73,12 @@ def background(services: Services, *, announce: Callable[[str], None],
                outbox_every: float = OUTBOX_EVERY) -> Iterator[None]:
     """Run the background jobs and the IMAP watchers while the block runs; stop them after."""
     stop = threading.Event()
+    emulators = ExitStack()
+    for host, port in sorted(emulator_addresses(services.config)):
+        # The demo's stores point at a local emulator seeded with the demo inbox's orders.
+        state = emulator_state(seed="demo", marketplaces=tuple(MARKETPLACES))
+        emulators.enter_context(EmulatorServer(state, host=host, port=port))
+        announce(f"sellerdesk: SP-API emulator (demo orders) on http://{host}:{port}")
     runner = InProcessJobRunner()
     schedule_background(services, runner, announce=announce, outbox_every=outbox_every)
     threads = [threading.Thread(target=runner.run, args=(stop,), name="sellerdesk-jobs", daemon=True)]
@@ -68,6 +102,7 @@ def background(services: Services, *, announce: Callable[[str], None],
         for thread in threads:
             with suppress(RuntimeError):
                 thread.join(timeout=30)
+        emulators.close()
 
 
 def run_product(services: Services, *, host: str, port: int, secret_key: str | None, allow_demo_login: bool,
