@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sellerdesk.cli import _register, cli
 from sellerdesk.config import load_config, parse_config, render_docs, resolve_secret
 from sellerdesk.errors import ConfigError
+from sellerdesk.services.ingest import read_mailboxes
 
 GOOD = """
 database_url = "sqlite:///x.db"
@@ -146,3 +147,9 @@ from_address = "cs@demo.example"
         load_config(write(tmp_path, text.replace("imap_enabled = false", "imap_enabled = true")), env={})
     with pytest.raises(ConfigError, match="expected true or false"):
         load_config(write(tmp_path, text.replace("imap_enabled = false", "imap_enabled = 3")), env={})
+
+
+def test_send_only_mailboxes_are_not_read(tmp_path: Path) -> None:
+    text = GOOD + '\n[[mailboxes]]\nstore = "acme-us"\nimap_enabled = false\nfrom_address = "a@b.example"\n'
+    config = load_config(write(tmp_path, text), env={})
+    assert [box.imap_host for box in read_mailboxes(config)] == ["imap.example.com"]

@@ -2,7 +2,7 @@
 
 Per mailbox, the checkpoint is (UIDVALIDITY, last UID) on its :class:`Mailbox` row. Mail
 with a UID above the checkpoint is fetched in batches; each batch is **one transaction**
-together with its checkpoint: ``store_mail`` + ``record_uid`` for every mail, then the
+together with its checkpoint: ``store_mails`` + ``record_uid`` for every mail, then the
 checkpoint moves to the batch's last UID. A crash at any point therefore either keeps the
 whole batch and its checkpoint or neither, so a restart fetches the batch again and stores
 nothing twice (and the message keys — commMgrTok, Message-ID, content hash — catch any mail
@@ -29,7 +29,7 @@ from sellerdesk.adapters.imap import FetchedMail, FolderState, ImapMailSource
 from sellerdesk.config import Config, MailboxConfig, resolve_secret
 from sellerdesk.errors import ConfigError, MailError, StoreError
 from sellerdesk.services.database import Database
-from sellerdesk.services.storing import store_mail
+from sellerdesk.services.storing import store_mails
 
 BATCH_SIZE = 100
 BACKOFF_BASE_SECONDS = 2.0
@@ -144,13 +144,12 @@ def store_batch(db: Database, config: Config, mailbox_config: MailboxConfig, *, 
     counts = {"stored": 0, "duplicate": 0, "quarantined": 0}
     with db.transaction() as store:
         mailbox = store.ensure_mailbox(mailbox_config, now=now)
-        for mail in batch:
-            if store.has_uid(mailbox, uidvalidity=uidvalidity, uid=mail.uid):
-                counts["duplicate"] += 1
-                continue
-            outcome = store_mail(store, store_name=mailbox_config.store, raw=mail.raw, now=now,
-                                 attachment_max_bytes=config.attachment_max_bytes,
-                                 received_at=mail.internal_date)
+        fresh = [mail for mail in batch if not store.has_uid(mailbox, uidvalidity=uidvalidity, uid=mail.uid)]
+        counts["duplicate"] += len(batch) - len(fresh)
+        outcomes = store_mails(store, store_name=mailbox_config.store, raws=[mail.raw for mail in fresh], now=now,
+                               attachment_max_bytes=config.attachment_max_bytes,
+                               received_at=[mail.internal_date for mail in fresh])
+        for mail, outcome in zip(fresh, outcomes, strict=True):
             raw_row = store.session.get(RawMail, outcome.raw_mail_id)
             if raw_row is None:
                 raise StoreError(f"{mailbox_config.label}: raw mail {outcome.raw_mail_id} vanished while "
@@ -181,7 +180,12 @@ def ingest_all(db: Database, config: Config, *, source_factory: SourceFactory = 
     A mailbox that fails is reported in its summary and the next one is still ingested.
     """
     return [ingest_mailbox(db, config, box, source_factory=source_factory, now_fn=now_fn, batch_size=batch_size)
-            for box in config.mailboxes]
+            for box in read_mailboxes(config)]
+
+
+def read_mailboxes(config: Config) -> list[MailboxConfig]:
+    """The mailboxes sellerdesk reads: all but the send-only ones (``imap_enabled = false``)."""
+    return [box for box in config.mailboxes if box.imap_enabled]
 
 
 def backoff_delay(failures: int, *, base: float = BACKOFF_BASE_SECONDS, cap: float = BACKOFF_CAP_SECONDS,
@@ -245,7 +249,7 @@ def watch_mailboxes(db: Database, config: Config, *, stop: threading.Event,
                                 args=(db, config, box),
                                 kwargs={"stop": stop, "report": locked_report, "source_factory": source_factory,
                                         "now_fn": now_fn})
-               for box in config.mailboxes]
+               for box in read_mailboxes(config)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -17,7 +17,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -26,7 +25,7 @@ from sellerdesk.adapters.spapi.emulator.server import EmulatorServer, emulator_s
 from sellerdesk.config import Config
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.services import outbox
-from sellerdesk.services.ingest import MailboxSummary, watch_mailboxes
+from sellerdesk.services.ingest import MailboxSummary, read_mailboxes, watch_mailboxes
 from sellerdesk.services.jobs import InProcessJobRunner, JobRunner
 from sellerdesk.services.orders import sync_stores
 from sellerdesk.services.wiring import Services, run_web
@@ -82,14 +81,12 @@ def background(services: Services, *, announce: Callable[[str], None],
     runner = InProcessJobRunner()
     schedule_background(services, runner, announce=announce, outbox_every=outbox_every)
     threads = [threading.Thread(target=runner.run, args=(stop,), name="sellerdesk-jobs", daemon=True)]
-    reading = [box for box in services.config.mailboxes if box.imap_enabled]
+    reading = read_mailboxes(services.config)
     if reading:
-        config = replace(services.config, mailboxes=tuple(reading))
-
         def report(summary: MailboxSummary) -> None:
             log.info("ingest: %s", summary)
 
-        threads.append(threading.Thread(target=watch_mailboxes, args=(services.db, config),
+        threads.append(threading.Thread(target=watch_mailboxes, args=(services.db, services.config),
                                         kwargs={"stop": stop, "report": report}, name="sellerdesk-ingest",
                                         daemon=True))
         announce(f"sellerdesk: reading {len(reading)} mailbox(es)")
