@@ -48,6 +48,8 @@ TOP_LEVEL_KEYS: tuple[Key, ...] = (
     Key("poll_seconds", int, 60, "How often `sellerdesk ingest` polls each mailbox when not using IDLE."),
     Key("outbox_folder", str, None,
         "Write replies as .eml files into this folder instead of sending them by SMTP (demo and dry runs)."),
+    Key("case_policies", str, None,
+        "TOML file of the Amazon policies you cite in Seller Support cases ([[policies]] with id, title, link)."),
 )
 
 STORE_KEYS: tuple[Key, ...] = (
@@ -156,6 +158,7 @@ class Config:
     attachment_max_bytes: int = 10 * 1024 * 1024
     poll_seconds: int = 60
     outbox_folder: str | None = None
+    case_policies: str | None = None
     stores: tuple[StoreConfig, ...] = ()
     mailboxes: tuple[MailboxConfig, ...] = ()
     source: str = "<defaults>"

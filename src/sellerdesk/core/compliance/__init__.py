@@ -7,7 +7,7 @@ Pure: no clock, files or network. Time, history and per-store settings come in a
     'block'
 
 Every rule of contracts.md §2 lives in one module per family (``contacts``, ``reviews``,
-``marketing``, ``placeholders``, ``format``, ``context``, ``cases``); each is a :class:`Rule`
+``marketing``, ``placeholders``, ``format``, ``context``, ``cases``, ``case_wording``); each is a :class:`Rule`
 (data) with a small finder function, collected in :data:`RULES`.
 """
 
@@ -18,7 +18,16 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from sellerdesk.core.compliance import cases, contacts, context, format, marketing, placeholders, reviews
+from sellerdesk.core.compliance import (
+    case_wording,
+    cases,
+    contacts,
+    context,
+    format,
+    marketing,
+    placeholders,
+    reviews,
+)
 from sellerdesk.core.compliance.draft import Draft
 from sellerdesk.core.compliance.findings import (
     BLOCK,
@@ -45,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     *format.RULES,
     *context.RULES,
     *cases.RULES,
+    *case_wording.RULES,
 )
 """Every rule, in the order of contracts.md §2's table."""
 
