@@ -24,6 +24,7 @@ from typing import Any
 
 import click
 
+from sellerdesk.adapters.llm import LlmSettings, OpenAiChatLlm
 from sellerdesk.cli.base import cli, config_option, handle_errors, load
 from sellerdesk.cli.jsonl import open_input, require, run_batch
 from sellerdesk.cli.store_commands import database_url_option, open_configured_database
@@ -31,7 +32,7 @@ from sellerdesk.core.knowledge import KnowledgeEntry
 from sellerdesk.core.templates import Library
 from sellerdesk.errors import InputError
 from sellerdesk.services import knowledge, templates
-from sellerdesk.services.drafts import draft_message, order_from_mapping
+from sellerdesk.services.drafts import Writer, draft_message, order_from_mapping
 
 _RECENT = 3  # the near-duplicate rule looks at three replies in a row
 
@@ -50,8 +51,8 @@ def _no_store_parts(_name: str | None) -> tuple[Library | None, Mapping[str, Kno
     return None, None
 
 
-def draft_line(record: Mapping[str, Any], *, recent: list[str],
-               store_parts: StoreParts = _no_store_parts) -> dict[str, Any]:
+def draft_line(record: Mapping[str, Any], *, recent: list[str], store_parts: StoreParts = _no_store_parts,
+               writer: Writer | None = None) -> dict[str, Any]:
     """The output fields of one input line; *recent* holds the variants of the previous drafts, and
     *store_parts* gives a store's template library and knowledge base by the store's name."""
     text = require(record, "text")
@@ -65,7 +66,7 @@ def draft_line(record: Mapping[str, Any], *, recent: list[str],
         text, subject=_optional_str(record, "subject"), marketplace=_optional_str(record, "marketplace"),
         buyer_name=_optional_str(record, "buyer_name"), order=order, store_name=store_name,
         signature=_optional_str(store, "signature"), avoid=tuple(recent), holding=record.get("holding") is True,
-        library=library, knowledge=kb)
+        library=library, knowledge=kb, writer=writer)
     recent.append(result.draft.variant)
     del recent[:-_RECENT]
     return result.to_dict()
@@ -75,16 +76,27 @@ def draft_line(record: Mapping[str, Any], *, recent: list[str],
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Use the stores' templates and knowledge bases from this configuration's database.")
 @database_url_option
+@click.option("--llm-url", default=None, metavar="URL",
+              help="An OpenAI-compatible endpoint that rewrites each draft, e.g. http://127.0.0.1:11434/v1.")
+@click.option("--llm-model", default=None, metavar="NAME", help="The model to ask (with --llm-url).")
+@click.option("--llm-key-env", default=None, metavar="VAR", help="Environment variable holding the API key.")
 @click.argument("source", metavar="FILE|-")
 @handle_errors
-def draft_command(config_path: str | None, database_url: str | None, source: str) -> None:
+def draft_command(config_path: str | None, database_url: str | None, llm_url: str | None, llm_model: str | None,
+                  llm_key_env: str | None, source: str) -> None:
     """A reply draft for each buyer message, checked by the compliance guard.
 
     Reads JSON Lines {"id", "text", "subject"?, "marketplace"?, "buyer_name"?, "order"?, "store"?}
     and writes {"id", "intent", "language", "template", "draft", "check"} per line. With --config
     or --database-url, the store named in each line brings its own templates and knowledge base.
     """
+    if bool(llm_url) != bool(llm_model):
+        raise click.UsageError("--llm-url and --llm-model go together")
     with contextlib.ExitStack() as stack:
+        writer = None
+        if llm_url and llm_model:
+            writer = OpenAiChatLlm(LlmSettings(base_url=llm_url, model=llm_model, api_key_env=llm_key_env))
+            stack.callback(writer.close)
         parts: StoreParts = _no_store_parts
         if config_path or database_url:
             db = stack.enter_context(open_configured_database(load(config_path), database_url))
@@ -101,7 +113,8 @@ def draft_command(config_path: str | None, database_url: str | None, source: str
         if stream is not sys.stdin.buffer:
             stack.callback(stream.close)
         recent: list[str] = []
-        status = run_batch(stream, sys.stdout, lambda record: draft_line(record, recent=recent, store_parts=parts))
+        status = run_batch(stream, sys.stdout,
+                           lambda record: draft_line(record, recent=recent, store_parts=parts, writer=writer))
     raise SystemExit(status)
 
 

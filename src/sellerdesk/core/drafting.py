@@ -230,9 +230,7 @@ def compose(request: DraftRequest, library: Library, *, settings: RuleSettings |
     if not bodies:
         raise TemplateError(f"the {code} library has no template for intent {request.intent!r}; add one")
     greetings = lang.greetings if "buyer_name" in values else lang.greetings_anonymous
-    context = CheckContext(marketplace=request.marketplace, order_id=values.get("order_id"),
-                           buyer_language=request.language, history=request.history,
-                           replied_at=request.replied_at)
+    context = check_context(request)
     first: ComposedDraft | None = None
     for variant, body, g, c in _candidates(request, lang, bodies, greetings):
         parts = [render(greetings[g], values), render(body.text, values)]
@@ -251,6 +249,26 @@ def compose(request: DraftRequest, library: Library, *, settings: RuleSettings |
             break  # another wording only helps against the near-duplicate rule
     assert first is not None
     return first
+
+
+def check_context(request: DraftRequest) -> CheckContext:
+    """What the compliance guard needs to know around a draft for *request*."""
+    return CheckContext(marketplace=request.marketplace, order_id=request.order.order_id if request.order else None,
+                        buyer_language=request.language, history=request.history, replied_at=request.replied_at)
+
+
+def written_draft(text: str, *, request: DraftRequest, example: ComposedDraft,
+                  settings: RuleSettings | None = None) -> ComposedDraft:
+    """A draft written elsewhere (a language model) for *request*, checked like every other draft.
+
+    *example* is the template draft the writer was grounded with; its values decide which facts
+    the text is counted as stating.
+    """
+    result = check(text, kind="reply", context=check_context(request), settings=settings)
+    state = order_state(request.order)
+    return ComposedDraft(text=text, language=example.language, intent=request.intent, template="llm", variant="llm",
+                         facts=stated_facts(text, request.intent, example.values, state), check=result,
+                         tip=example.tip, values=example.values)
 
 
 def stated_facts(text: str, intent: str, values: Mapping[str, str], state: str) -> tuple[str, ...]:
@@ -273,3 +291,38 @@ def needed_facts(intent: str, order: OrderSnapshot | None) -> tuple[str, ...]:
             "carrier": bool(order.carrier and order.tracking_number) and order_state(order) != "open",
             "delivery_date": bool(order.delivery_end) and order_state(order) in ("open", "shipped")}
     return tuple(name for name in NEEDED_FACTS.get(intent, ()) if have.get(name))
+
+
+_RULES_FOR_WRITERS = (
+    "Answer only the buyer's question about this order; no marketing, promotions or other products.",
+    "Never ask for a review or feedback, and never offer anything for one.",
+    "No e-mail addresses, phone numbers, links outside Amazon, or contact outside Amazon.",
+    "Use only the facts given below; never invent dates, tracking numbers or promises.",
+    "No placeholders such as [Name] or {order_id}; no emoji; no text in capitals for emphasis.",
+    "Structure: confirm the question, answer it with the facts, add the product fact if it helps, say the next step.",
+)
+
+
+def grounding(request: DraftRequest, library: Library, *, message: str) -> list[dict[str, str]]:
+    """Chat messages that ground a language model in the thread, the order, the knowledge base and the rules.
+
+    The template draft of *request* is given as an example of tone and content, so a model adds
+    wording, not facts.
+    """
+    example = compose(request, library)
+    values = example.values
+    language = example.language
+    facts = {name: values[name] for name in ("order_id", "product_name", "carrier", "tracking_number", "ship_date",
+                                             "delivery_start", "delivery_end") if name in values}
+    lines = [f"- {name}: {value}" for name, value in facts.items()]
+    lines.append(f"- order state: {order_state(request.order)} ({values.get('order_facts', '')})")
+    if example.tip:
+        lines.append(f"- product fact from the seller: {example.tip}")
+    system = ("You write replies for an Amazon seller's customer service. "
+              f"Write in the language with ISO code '{language}'"
+              + (" (plain American English)" if language == "en" and request.marketplace == "US" else "")
+              + ". Rules:\n" + "\n".join(f"- {rule}" for rule in _RULES_FOR_WRITERS))
+    user = (f"The buyer wrote (intent: {request.intent}):\n<<<\n{message}\n>>>\n\nFacts:\n" + "\n".join(lines)
+            + f"\n\nSign as: {values.get('signature', '')}\n\nA reply that follows the rules, for reference:\n"
+            + example.text + "\n\nWrite the reply text only.")
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]

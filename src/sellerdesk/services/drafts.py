@@ -8,13 +8,14 @@ with suspicious signals gets a holding reply, never an answer with order details
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sellerdesk.adapters.llm import LlmError
 from sellerdesk.core.compliance import HistoryMessage, RuleSettings
-from sellerdesk.core.drafting import ComposedDraft, DraftRequest, compose
+from sellerdesk.core.drafting import ComposedDraft, DraftRequest, compose, grounding, written_draft
 from sellerdesk.core.intents import IntentResult, classify
 from sellerdesk.core.knowledge import KnowledgeEntry
 from sellerdesk.core.language import detect_language
@@ -25,6 +26,9 @@ from sellerdesk.core.templates import Library
 from sellerdesk.errors import InputError
 from sellerdesk.services.templates import starter_library
 
+Writer = Callable[[list[dict[str, str]]], str]
+"""Something that turns grounding chat messages into a reply text (a language model)."""
+
 
 @dataclass(frozen=True)
 class MessageDraft:
@@ -34,13 +38,14 @@ class MessageDraft:
     intent: IntentResult
     suspicion: Suspicion
     draft: ComposedDraft
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``sellerdesk draft`` output fields (contracts §3) plus sellerdesk's extras."""
         return {"intent": self.intent.intent, "language": self.draft.language, "buyer_language": self.language,
                 "template": self.draft.template, "variant": self.draft.variant, "draft": self.draft.text,
                 "check": self.draft.check.to_dict(), "facts": list(self.draft.facts), "holding": self.draft.holding,
-                "suspicion": self.suspicion.to_dict()}
+                "suspicion": self.suspicion.to_dict(), **({"note": self.note} if self.note else {})}
 
 
 def order_from_mapping(data: Mapping[str, Any]) -> OrderSnapshot:
@@ -65,7 +70,8 @@ def draft_message(text: str, *, subject: str | None = None, marketplace: str | N
                   signature: str | None = None, knowledge: Mapping[str, KnowledgeEntry] | None = None,
                   avoid: tuple[str, ...] = (), history: Sequence[HistoryMessage] = (),
                   replied_at: datetime | None = None, holding: bool = False, suspicion: Suspicion | None = None,
-                  library: Library | None = None, settings: RuleSettings | None = None) -> MessageDraft:
+                  library: Library | None = None, settings: RuleSettings | None = None,
+                  writer: Writer | None = None) -> MessageDraft:
     """Draft the reply to one buyer message.
 
     Args:
@@ -78,6 +84,9 @@ def draft_message(text: str, *, subject: str | None = None, marketplace: str | N
         holding: ask for a holding reply instead of an answer.
         suspicion: signals already assessed with the buyer's history; else the text alone is assessed.
         library: the template library (default: the starter library).
+        writer: a language model (:class:`sellerdesk.adapters.llm.OpenAiChatLlm`) that rewrites the
+            template draft from the same facts; its text is checked, and a blocked or failed one
+            falls back to the template draft (``note`` says why).
 
     Raises:
         InputError: unknown marketplace.
@@ -96,5 +105,19 @@ def draft_message(text: str, *, subject: str | None = None, marketplace: str | N
                            order=order, asin=asin, buyer_name=buyer_name, store_name=store_name, signature=signature,
                            knowledge=entry, avoid=avoid, holding=holding or suspicion.hold, history=history,
                            replied_at=replied_at)
-    draft = compose(request, library or starter_library(), settings=settings)
-    return MessageDraft(language=language, intent=intent, suspicion=suspicion, draft=draft)
+    library = library or starter_library()
+    draft = compose(request, library, settings=settings)
+    note = None
+    if writer is not None and not request.holding:
+        try:
+            written = written_draft(writer(grounding(request, library, message=text)), request=request,
+                                    example=draft, settings=settings)
+        except LlmError as exc:
+            note = f"the language model gave no draft ({exc}); this is the template draft"
+        else:
+            if written.check.blocked:
+                note = ("the language model's draft broke Amazon's rules ("
+                        + ", ".join(sorted(written.check.rules())) + "); this is the template draft")
+            else:
+                draft = written
+    return MessageDraft(language=language, intent=intent, suspicion=suspicion, draft=draft, note=note)
