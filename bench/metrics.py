@@ -12,6 +12,7 @@ response needed"), with threads spread over the states of the workflow. Printed 
 * ``naive 18 months``: every buyer message and reply of the store loaded, matched with
   :func:`sellerdesk.core.sla.first_replies` and measured with :func:`sellerdesk.core.metrics.contact_response_time`;
   the two must agree (the script checks the counts);
+* ``web list_inbox``: the web inbox's own first page, filtered by store and state ``open``;
 * ``inbox page``: the first 50 open threads of the store, least time left first (the
   ``(store_id, state, last_inbound_at)`` index), against loading the store's threads and sorting in Python.
 
@@ -40,6 +41,7 @@ from sellerdesk.config import StoreConfig
 from sellerdesk.core.metrics import ResponseRecord, contact_response_time
 from sellerdesk.core.sla import BuyerMessage, Reply, first_replies
 from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.inbox_view import InboxFilter, list_inbox
 from sellerdesk.services.response_metrics import Scope, response_metrics
 
 NOW = datetime(2026, 9, 1, tzinfo=UTC)
@@ -122,6 +124,13 @@ def inbox_page(db: Database) -> list[int]:
                                           .order_by(Thread.last_inbound_at, Thread.id).limit(50)))
 
 
+def web_inbox_page(db: Database) -> list[int]:
+    """The web inbox's own first page (:func:`sellerdesk.services.inbox_view.list_inbox`), store and state filtered."""
+    with db.reading() as store:
+        page = list_inbox(store, store_ids=[1], filters=InboxFilter(store="bench-us", state="open"))
+    return [row.thread_id for row in page.rows]
+
+
 def inbox_page_naive(db: Database) -> list[int]:
     """The same page by loading every thread of the store and sorting in Python."""
     with db.reading() as store:
@@ -154,7 +163,7 @@ def run(db: Database, *, count: int, rounds: int, seed: int, label: str) -> None
     print(f"{label}: sql 18 months {ms:8.1f} ms  ({sql.received} buyer messages, "
           f"{sql.within_24h_share:.3f} within 24 h)")
     ms, _ = timed(rounds, lambda: metric(90))
-    print(f"{label}: sql 90 days   {ms:8.1f} ms")
+    print(f"{label}: sql 90 days   {ms:8.1f} ms", flush=True)
     ms, slow = timed(max(1, rounds // 2), lambda: naive(db, start=START, end=NOW))
     agree = (slow.on_time, slow.late, slow.no_response, slow.excluded) == (sql.on_time, sql.late, sql.no_response,
                                                                            sql.excluded)
@@ -162,6 +171,8 @@ def run(db: Database, *, count: int, rounds: int, seed: int, label: str) -> None
     ms, page = timed(rounds, lambda: inbox_page(db))
     ms_naive, page_naive = timed(max(1, rounds // 2), lambda: inbox_page_naive(db))
     print(f"{label}: inbox page {ms:8.1f} ms; naive {ms_naive:8.1f} ms  (same page: {page == page_naive})")
+    ms, _ = timed(rounds, lambda: web_inbox_page(db))
+    print(f"{label}: web list_inbox first page (store, state=open) {ms:8.1f} ms", flush=True)
 
 
 def main() -> None:
