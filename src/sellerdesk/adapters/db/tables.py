@@ -416,3 +416,46 @@ class KnowledgeRow(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Case(Base):
+    """A message to Amazon Seller Support and its tracking: Amazon's case ID, topic, status, follow-up."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    amazon_case_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    subject: Mapped[str] = mapped_column(String(400))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))
+    refs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CaseLink(Base):
+    """A case that moved to another team under a new case: the older case, the newer, and why."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("from_id", "to_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    to_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    reason: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseEvent(Base):
+    """Something that happened to a case: opened, a status change, a link, a note; with who and when."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_row_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str | None] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
