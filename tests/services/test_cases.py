@@ -44,7 +44,8 @@ def test_a_second_open_case_on_the_same_topic_and_asin_is_warned_about(db: Datab
                                           "asins": ["B0C1234567"]}, now=T0, store_name="acme-us")
     assert [d["case_id"] for d in again["duplicates"]] == ["17011"]
     assert "17011" in again["duplicate_warning"]
-    assert other_asin["duplicates"] == [] and "duplicate_warning" not in other_asin
+    assert other_asin["duplicates"] == []
+    assert "duplicate_warning" not in other_asin
     assert other_topic["duplicates"] == []
     with db.transaction() as store:
         cases.set_status(store, case="17011", status="resolved", now=T0, actor="amy", note="Reimbursed 12 units.")
