@@ -29,7 +29,7 @@ COMMAND_MODULES = (
     "sellerdesk.cli.spapi_commands",
     "sellerdesk.cli.thread_commands",
     "sellerdesk.cli.report_commands",
-    "sellerdesk.cli.report_commands",
+    "sellerdesk.cli.case_commands",
 )
 
 
