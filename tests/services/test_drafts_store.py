@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from sellerdesk.adapters.db.tables import TemplateVersion
+from sellerdesk.adapters.db.tables import CachedOrder, TemplateVersion
 from sellerdesk.core.drafting import DraftRequest, compose
 from sellerdesk.core.knowledge import KnowledgeEntry
 from sellerdesk.errors import InputError, NotFoundError, TemplateError
-from sellerdesk.services import knowledge, suspicion, templates
+from sellerdesk.services import drafts, knowledge, suspicion, templates
 from sellerdesk.services.database import Database
 from tests.desk_rows import add_message, add_store, add_thread
 
@@ -108,3 +108,33 @@ def test_a_suspicious_thread_goes_on_hold_with_reasons_and_checklist(db: Databas
     assert states == ("new", "on_hold")
     assert len(audits) == 2
     assert audits[0].detail["checklist"][0].startswith("Verify the buyer")
+
+
+def test_a_stored_thread_is_drafted_with_the_cached_order_knowledge_and_history(db: Database) -> None:
+    order = {"order_id": "114-1234567-7654321", "marketplace": "US", "status": "shipped", "fulfillment": "MFN",
+             "purchase_date": "2026-11-16T09:00:00+00:00", "last_updated": "2026-11-17T09:00:00+00:00",
+             "items": [{"asin": "B0CHAIR001", "title": "Garden Chair, grey", "sku": "GC", "quantity": 1}],
+             "carrier": "UPS", "tracking_number": "1Z999AA10123456784", "ship_date": "2026-11-17T09:00:00+00:00",
+             "delivery_window": None}
+    with db.transaction() as store:
+        store_id = add_store(store, now=T0)
+        thread = add_thread(store, store_id, "t1", now=T0, state="open")
+        message = add_message(store, thread, at=T0, text="Hi, how do I tighten the armrests? They wobble.")
+        message.order_id = order["order_id"]
+        store.session.add(CachedOrder(store_id=store_id, order_id=order["order_id"], marketplace="US",
+                                      status="shipped", data=order, amazon_updated_at=T0, fetched_at=T0))
+        knowledge.import_file(store, store_name="acme-us", source="kb.yaml", now=T0,
+                              text="- asin: B0CHAIR001\n  setup: Tighten the two hex bolts under each armrest.\n")
+        held = add_thread(store, store_id, "t2", now=T0, state="on_hold")
+        add_message(store, held, at=T0, text="Where is my order?")
+        empty = add_thread(store, store_id, "t3", now=T0)
+    with db.reading() as store:
+        result = drafts.draft_for_thread(store, thread_id=thread.id, now=T0 + timedelta(hours=1))
+        holding = drafts.draft_for_thread(store, thread_id=held.id, now=T0 + timedelta(hours=1))
+        with pytest.raises(NotFoundError, match="no buyer message"):
+            drafts.draft_for_thread(store, thread_id=empty.id, now=T0)
+    assert result.intent.intent == "usage_help"
+    assert "Tighten the two hex bolts" in result.draft.text
+    assert "Garden Chair" in result.draft.text
+    assert result.draft.check.verdict == "pass"
+    assert holding.draft.holding is True

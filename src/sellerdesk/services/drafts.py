@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from sellerdesk.adapters.db.store import SqlStore
+from sellerdesk.adapters.db.tables import CachedOrder, Message, Store
 from sellerdesk.adapters.llm import LlmError
 from sellerdesk.core.compliance import HistoryMessage, RuleSettings
 from sellerdesk.core.drafting import ComposedDraft, DraftRequest, compose, grounding, written_draft
@@ -23,7 +27,9 @@ from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.core.orders import OrderSnapshot
 from sellerdesk.core.suspicion import Suspicion, assess
 from sellerdesk.core.templates import Library
-from sellerdesk.errors import InputError
+from sellerdesk.errors import InputError, NotFoundError
+from sellerdesk.services import knowledge, templates
+from sellerdesk.services.suspicion import assess_thread
 from sellerdesk.services.templates import starter_library
 
 Writer = Callable[[list[dict[str, str]]], str]
@@ -121,3 +127,43 @@ def draft_message(text: str, *, subject: str | None = None, marketplace: str | N
             else:
                 draft = written
     return MessageDraft(language=language, intent=intent, suspicion=suspicion, draft=draft, note=note)
+
+
+_HISTORY = 20  # recent replies the near-duplicate rule compares with
+
+
+def draft_for_thread(store: SqlStore, *, thread_id: int, now: datetime, signature: str | None = None,
+                     writer: Writer | None = None, settings: RuleSettings | None = None) -> MessageDraft:
+    """The draft for a stored thread's latest buyer message, with everything the database knows.
+
+    The order comes from the SP-API order cache, the knowledge base and templates from the store,
+    the store's recent replies feed the near-duplicate rule, and the buyer's history feeds the
+    suspicion signals; a thread on hold gets a holding reply.
+
+    Raises:
+        NotFoundError: no such thread, or it has no buyer message to answer.
+    """
+    thread = store.get_thread(thread_id)
+    latest = store.session.scalars(select(Message).where(
+        Message.thread_id == thread.id, Message.direction == "in", Message.kind == "buyer_message")
+        .order_by(Message.received_at.desc()).limit(1)).one_or_none()
+    if latest is None:
+        raise NotFoundError(f"thread {thread_id} has no buyer message to answer")
+    owner = store.session.get(Store, thread.store_id)
+    assert owner is not None  # a foreign key
+    store_name = owner.name
+    order_id = latest.order_id or thread.order_id
+    cached = store.session.scalars(select(CachedOrder).where(
+        CachedOrder.store_id == thread.store_id, CachedOrder.order_id == order_id)).one_or_none() if order_id else None
+    replies = list(store.session.scalars(select(Message).where(
+        Message.store_id == thread.store_id, Message.direction == "out", Message.state == "sent")
+        .order_by(Message.received_at.desc()).limit(_HISTORY)))
+    history = [HistoryMessage(m.text, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
+               for m in reversed(replies)]
+    return draft_message(
+        latest.text, subject=latest.subject, marketplace=latest.marketplace or thread.marketplace,
+        buyer_name=latest.buyer_name, order=OrderSnapshot.from_dict(cached.data) if cached else None,
+        store_name=store_name, signature=signature, knowledge=knowledge.knowledge_of(store, store_name=store_name),
+        history=history, replied_at=now, holding=thread.state == "on_hold",
+        suspicion=assess_thread(store, thread_id=thread.id),
+        library=templates.store_library(store, store_name=store_name), settings=settings, writer=writer)
