@@ -59,7 +59,8 @@ def compose(store: SqlStore, *, config: Config, topic: str, form: Mapping[str, A
     ``references``) with ``duplicates``: the open cases on the same topic sharing a reference.
     """
     composed = compose_case(topic, form, now=now, policies=load_policies(config))
-    store_id = _store_id(store, store_name, now)
+    known = store.find_store(store_name) if store_name else None
+    store_id = known.id if known is not None else None
     record = composed.to_dict()
     record["duplicates"] = [_brief(case) for case in find_duplicates(
         store, topic=topic, references=composed.references, store_id=store_id)]
