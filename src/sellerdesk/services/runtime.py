@@ -4,6 +4,7 @@
 
 * the outbox job (every ``OUTBOX_EVERY`` seconds) on the job runner;
 * one IMAP watcher per mailbox that sellerdesk reads (``imap_enabled``), with IDLE or polling;
+* the reminders (every ``REMINDERS_EVERY`` seconds) when a ``[reminders]`` channel is configured;
 * the order sync (every ``ORDERS_EVERY`` seconds) for stores with SP-API access;
 * the local SP-API emulator, when a store points ``spapi_endpoint`` at this machine and has no
   real credentials (the demo), so orders show beside threads without an Amazon account.
@@ -28,17 +29,19 @@ from sellerdesk.services import outbox
 from sellerdesk.services.ingest import MailboxSummary, read_mailboxes, watch_mailboxes
 from sellerdesk.services.jobs import InProcessJobRunner, JobRunner
 from sellerdesk.services.orders import sync_stores
+from sellerdesk.services.reminders import reminder_settings, reminders_job
 from sellerdesk.services.wiring import Services, run_web
 
 OUTBOX_EVERY = 15.0
 ORDERS_EVERY = 300.0
+REMINDERS_EVERY = 60.0
 
 log = logging.getLogger(__name__)
 
 
 def schedule_background(services: Services, runner: JobRunner, *, announce: Callable[[str], None],
                         outbox_every: float = OUTBOX_EVERY) -> None:
-    """Put the product's periodic jobs on *runner* (the outbox today; reminders and order sync as they land)."""
+    """Put the product's periodic jobs on *runner*: the outbox, the reminders, the order sync."""
 
     def report(result: outbox.DeliveryResult) -> None:
         log.info("outbox: delivery %s %s %s", result.delivery_id, result.state, result.detail or "")
@@ -46,6 +49,13 @@ def schedule_background(services: Services, runner: JobRunner, *, announce: Call
     runner.schedule("outbox", outbox.outbox_job(services.db, services.config, report=report), every=outbox_every)
     announce(f"sellerdesk: sending the outbox every {outbox_every:g} s"
              + (f" into {services.config.outbox_folder}" if services.config.outbox_folder else " by SMTP"))
+    settings = reminder_settings(services.config)
+    if settings.channels:
+        runner.schedule("reminders", reminders_job(services.db, services.config,
+                                                   report=lambda result: log.info("reminder: %s", result)),
+                        every=REMINDERS_EVERY)
+        announce(f"sellerdesk: reminders through {len(settings.channels)} channel(s), checked every "
+                 f"{REMINDERS_EVERY:g} s")
     spapi_stores = [store for store in services.config.stores if is_configured(store)]
     if spapi_stores:
         def orders() -> None:
