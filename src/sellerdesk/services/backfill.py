@@ -1,6 +1,6 @@
 """Back-filling history from mail exports (mbox, Maildir, ``.eml``): ``sellerdesk import``.
 
-Every mail goes through :func:`sellerdesk.services.storing.store_mail`, like mail from IMAP,
+Every mail goes through :func:`sellerdesk.services.storing.store_mails`, like mail from IMAP,
 so an imported mail and the same mail fetched later are one message (same commMgrTok,
 Message-ID or bytes), and running the import again stores nothing twice. Mails are stored
 in batches, one transaction each; a crash loses at most the batch under way, which the
@@ -24,7 +24,7 @@ from sellerdesk.adapters.mailfiles import MailFile, open_mail_files
 from sellerdesk.config import StoreConfig
 from sellerdesk.services.database import Database
 from sellerdesk.services.ingest import Clock, utc_now
-from sellerdesk.services.storing import store_mail
+from sellerdesk.services.storing import store_mails
 
 IMPORT_BATCH_SIZE = 500
 PROGRESS_EVERY = 20  # mails between progress calls: a smooth bar without a call per mail
@@ -99,9 +99,9 @@ def _store_batch(db: Database, batch: list[MailFile], *, summary: ImportSummary,
                  attachment_max_bytes: int) -> None:
     counts = {"stored": 0, "duplicate": 0, "quarantined": 0}
     with db.transaction() as store:
-        for mail in batch:
-            outcome = store_mail(store, store_name=summary.store, raw=mail.raw, now=now,
-                                 attachment_max_bytes=attachment_max_bytes, received_at=date_of(mail.raw))
+        for outcome in store_mails(store, store_name=summary.store, raws=[mail.raw for mail in batch], now=now,
+                                   attachment_max_bytes=attachment_max_bytes,
+                                   received_at=[date_of(mail.raw) for mail in batch]):
             counts[outcome.outcome] += 1
     # Counted after the commit, so the summary never claims what a rollback undid.
     summary.read += len(batch)

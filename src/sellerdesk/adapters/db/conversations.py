@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,11 +18,65 @@ T = TypeVar("T")
 THREAD_STATES = ("open", "answered", "closed")
 """A thread is ``open`` while a buyer message waits, ``answered`` after a reply, ``closed`` by hand."""
 
+_UNKNOWN = object()
+_CHUNK = 500  # keys per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(values: Collection[T], size: int = _CHUNK) -> Iterator[list[T]]:
+    """*values* (without duplicates) in lists of at most *size*."""
+    unique = list(dict.fromkeys(values))
+    for start in range(0, len(unique), size):
+        yield unique[start:start + size]
+
 
 class ConversationQueries:
     """Buyers, threads and messages; mixed into :class:`sellerdesk.adapters.db.store.SqlStore`."""
 
     session: Session
+    _known: dict[tuple[Any, ...], Any]
+    """Rows looked up for a whole batch (``None``: known to be absent), see :meth:`prefetch_conversations`."""
+
+    def prefetch_conversations(self, store_id: int, *, message_keys: Collection[str], aliases: Collection[str],
+                               thread_keys: Collection[str]) -> None:
+        """Look up the messages, buyers and threads a batch of mails may need, a few queries in all.
+
+        Later :meth:`add_message`, :meth:`ensure_buyer` and :meth:`ensure_thread` calls for these
+        keys answer from what was found (and from the rows they insert) instead of one query each,
+        until :meth:`forget_prefetched`. Within the caller's transaction that is exact: SQLite's
+        writers are serialised, and on PostgreSQL a row another process adds meanwhile is still
+        caught by the unique key in :meth:`insert_once`.
+        """
+        for part in chunks(message_keys):
+            self._mark_absent("message", store_id, part)
+            for message in self.session.scalars(select(Message).where(
+                    Message.store_id == store_id, Message.message_key.in_(part))):
+                self._known["message", store_id, message.message_key] = message
+        for part in chunks(aliases):
+            self._mark_absent("buyer", store_id, part)
+            for buyer in self.session.scalars(select(Buyer).where(Buyer.store_id == store_id, Buyer.alias.in_(part))):
+                self._known["buyer", store_id, buyer.alias] = buyer
+        for part in chunks(thread_keys):
+            self._mark_absent("thread", store_id, part)
+            for thread in self.session.scalars(select(Thread).where(
+                    Thread.store_id == store_id, Thread.thread_key.in_(part))):
+                self._known["thread", store_id, thread.thread_key] = thread
+
+    def forget_prefetched(self) -> None:
+        """Drop what :meth:`prefetch_conversations` (and ``prefetch_raws``) found: look rows up one by one again."""
+        self._known.clear()
+
+    def _mark_absent(self, kind: str, store_id: int, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._known[kind, store_id, key] = None
+
+    def _recall(self, key: tuple[Any, ...], find: Callable[[], T | None]) -> T | None:
+        # A prefetched answer when there is one, else the query.
+        hit = self._known.get(key, _UNKNOWN)
+        return find() if hit is _UNKNOWN else hit
+
+    def _remember(self, key: tuple[Any, ...], row: object) -> None:
+        if key in self._known:
+            self._known[key] = row
 
     def insert_once(self, row: T, find: Callable[[], T | None]) -> T:
         """Insert *row*, which the caller has just looked for with *find* and not found.
@@ -68,11 +122,12 @@ class ConversationQueries:
     def ensure_buyer(self, store_id: int, alias: str, *, name: str | None, marketplace: str | None,
                      now: datetime) -> Buyer:
         """Return the buyer known by *alias* (normalised) in the store, creating it when new."""
-        found = self.find_buyer(store_id, alias)
+        found = self._recall(("buyer", store_id, alias), lambda: self.find_buyer(store_id, alias))
         if found is None:
             found = self.insert_once(
                 Buyer(store_id=store_id, alias=alias, name=name, marketplace=marketplace, first_seen_at=now),
                 lambda: self.find_buyer(store_id, alias))
+            self._remember(("buyer", store_id, alias), found)
         if name and not found.name:
             found.name = name
         if marketplace and not found.marketplace:
@@ -90,12 +145,13 @@ class ConversationQueries:
                       asin: str | None, marketplace: str | None, subject: str | None,
                       now: datetime) -> tuple[Thread, bool]:
         """Return ``(thread, created)`` for *thread_key*; a new thread starts ``open``."""
-        found = self.find_thread(store_id, thread_key)
+        found = self._recall(("thread", store_id, thread_key), lambda: self.find_thread(store_id, thread_key))
         if found is not None:
             return found, False
         row = Thread(store_id=store_id, buyer_id=buyer_id, thread_key=thread_key, order_id=order_id, asin=asin,
                      marketplace=marketplace, subject=subject, state="open", created_at=now, updated_at=now)
         kept = self.insert_once(row, lambda: self.find_thread(store_id, thread_key))
+        self._remember(("thread", store_id, thread_key), kept)
         return kept, kept is row
 
     def get_thread(self, thread_id: int) -> Thread:
@@ -168,10 +224,12 @@ class ConversationQueries:
 
     def add_message(self, row: Message) -> tuple[Message, bool]:
         """Insert *row*; return ``(message, created)`` where an existing one with the same key wins."""
-        existing = self.find_message(row.store_id, row.message_key)
+        key = ("message", row.store_id, row.message_key)
+        existing = self._recall(key, lambda: self.find_message(row.store_id, row.message_key))
         if existing is not None:
             return existing, False
         kept = self.insert_once(row, lambda: self.find_message(row.store_id, row.message_key))
+        self._remember(key, kept)
         return kept, kept is row
 
     def iter_messages(self, *, store_id: int | None = None, since: datetime | None = None,

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import zstandard
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from sellerdesk.adapters.db.conversations import ConversationQueries
+from sellerdesk.adapters.db.conversations import ConversationQueries, chunks
 from sellerdesk.adapters.db.tables import (
     Attachment,
     AuditEntry,
@@ -48,6 +49,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 ZSTD = "zstd"
 NONE = "none"
 _LEVEL = 6  # relay mail shrinks to about half (bench/store.py); higher levels cost time for little more
+_CODECS = threading.local()  # a compressor's set-up costs more than a small mail; one per thread, reused
 
 
 def sha256_hex(data: bytes) -> str:
@@ -59,7 +61,10 @@ def compress(data: bytes) -> tuple[str, bytes]:
     """Return ``(compression, stored_bytes)``; tiny inputs are kept as they are."""
     if len(data) < 64:
         return NONE, data
-    packed = zstandard.ZstdCompressor(level=_LEVEL).compress(data)
+    compressor: zstandard.ZstdCompressor | None = getattr(_CODECS, "compressor", None)
+    if compressor is None:
+        compressor = _CODECS.compressor = zstandard.ZstdCompressor(level=_LEVEL)
+    packed = compressor.compress(data)
     if len(packed) >= len(data):
         return NONE, data
     return ZSTD, packed
@@ -108,6 +113,7 @@ class SqlStore(ConversationQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
         self._stores: dict[str, Store] = {}
+        self._known = {}
 
     # -- stores and mailboxes ------------------------------------------------------------
 
@@ -204,6 +210,61 @@ class SqlStore(ConversationQueries):
         row = RawMail(sha256=digest, size=len(raw), compression=compression, data=data, stored_at=now)
         kept = self.insert_once(row, lambda: self.find_raw(digest))
         return kept, kept is row
+
+    def keep_raws(self, raws: Sequence[bytes], *, now: datetime) -> list[tuple[RawMail, bool]]:
+        """:meth:`keep_raw` for a whole batch: one look-up query and one multi-row insert.
+
+        Returns ``(row, new)`` for each of *raws* in order; bytes that occur twice in the batch
+        are new only the first time, as with one :meth:`keep_raw` call after another.
+        """
+        digests = [sha256_hex(raw) for raw in raws]
+        found: dict[str, RawMail] = {}
+        for part in chunks(digests):
+            found.update((row.sha256, row) for row in self.session.scalars(
+                select(RawMail).where(RawMail.sha256.in_(part))))
+        fresh: dict[str, RawMail] = {}
+        for digest, raw in zip(digests, raws, strict=True):
+            if digest not in found and digest not in fresh:
+                compression, data = compress(raw)
+                fresh[digest] = RawMail(sha256=digest, size=len(raw), compression=compression, data=data,
+                                        stored_at=now)
+        if fresh and not self._insert_all(list(fresh.values())):
+            # Another process kept some of these bytes meanwhile (PostgreSQL): settle them one by one.
+            return [self.keep_raw(raw, now=now) for raw in raws]
+        kept: list[tuple[RawMail, bool]] = []
+        for digest in digests:
+            row = fresh.pop(digest, None)
+            if row is not None:
+                found[digest] = row
+                kept.append((row, True))
+            else:
+                kept.append((found[digest], False))
+        return kept
+
+    def _insert_all(self, rows: list[Any]) -> bool:
+        # One flush inserts them all (one multi-row INSERT ... RETURNING). False when a unique key
+        # conflicted; the rows are then out of the session and the transaction intact.
+        if self.session.get_bind().dialect.name == "sqlite":  # writers serialised: no conflict possible
+            self.session.add_all(rows)
+            self.session.flush()
+            return True
+        try:
+            with self.session.begin_nested():
+                self.session.add_all(rows)
+                self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    def messages_for_raws(self, store_id: int, raw_mail_ids: Sequence[int]) -> dict[int, Message]:
+        """:meth:`message_for_raw` for many raw mails at once: raw mail id -> its first message."""
+        found: dict[int, Message] = {}
+        for part in chunks(raw_mail_ids):
+            for message in self.session.scalars(select(Message).where(
+                    Message.store_id == store_id, Message.raw_mail_id.in_(part)).order_by(Message.id)):
+                if message.raw_mail_id is not None:
+                    found.setdefault(message.raw_mail_id, message)
+        return found
 
     def find_raw(self, sha256: str) -> RawMail | None:
         """The raw mail with this SHA-256, or ``None``."""
