@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sellerdesk.core.compliance import HistoryMessage
 from sellerdesk.core.drafting import DraftRequest, compose, needed_facts, order_state, reply_language
@@ -148,3 +150,18 @@ def test_order_state() -> None:
     assert order_state(replace(order, package_status="delivered")) == "delivered"
     assert order_state(replace(order, status="pending")) == "open"
     assert order_state(replace(order, status="cancelled")) == "cancelled"
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=st.text(max_size=80), buyer=st.none() | st.text(max_size=30), store=st.none() | st.text(max_size=30),
+       carrier=st.none() | st.text(max_size=20), intent=st.sampled_from(INTENTS),
+       language=st.sampled_from(STARTER_LANGUAGES))
+def test_any_order_text_gives_a_checked_draft(title: str, buyer: str | None, store: str | None,
+                                                        carrier: str | None, intent: str, language: str) -> None:
+    order = replace(shipped_order(MARKET_OF[language]), carrier=carrier,
+                    items=(OrderItem("B0CHAIR001", title, "AC-2", 1),))
+    draft = compose(DraftRequest(intent=intent, language=language, marketplace=MARKET_OF[language], order=order,
+                                 buyer_name=buyer, store_name=store), starter_library())
+    assert draft.language == language
+    assert draft.text.strip()
+    assert draft.check.verdict in ("pass", "warn", "block")

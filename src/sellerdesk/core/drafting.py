@@ -135,11 +135,14 @@ def order_values(request: DraftRequest, lang: Language) -> dict[str, str]:
     order = request.order
     values: dict[str, str] = {}
     words = lang.words
-    if request.buyer_name:
-        values["buyer_name"] = request.buyer_name.strip()
-    if request.store_name:
-        values["store_name"] = request.store_name
-    values["signature"] = request.signature or request.store_name or words.get("signature", "Customer service")
+    # Blank strings count as absent: a variable is either filled with something or not used.
+    buyer, store_name, signature = ((v or "").strip() for v in (request.buyer_name, request.store_name,
+                                                                 request.signature))
+    if buyer:
+        values["buyer_name"] = buyer
+    if store_name:
+        values["store_name"] = store_name
+    values["signature"] = signature or store_name or words.get("signature", "Customer service")
     if request.marketplace:
         values["marketplace"] = request.marketplace.upper()
     item = None
@@ -149,7 +152,7 @@ def order_values(request: DraftRequest, lang: Language) -> dict[str, str]:
         item = next((i for i in order.items if request.asin and i.asin == request.asin),
                     order.items[0] if order.items else None)
         for name in ("carrier", "tracking_number"):
-            value = getattr(order, name)
+            value = (getattr(order, name) or "").strip()
             if value:
                 values[name] = value
         dates = {"ship_date": order.ship_date, "delivery_start": order.delivery_start,
@@ -160,8 +163,9 @@ def order_values(request: DraftRequest, lang: Language) -> dict[str, str]:
                 values[name] = text
     if item is not None:
         values.update(asin=item.asin, sku=item.sku, quantity=str(item.quantity))
-        if item.title:
-            values["product_name"] = _short_title(item.title)
+        title = _short_title(item.title)
+        if title:
+            values["product_name"] = title
     elif request.asin:
         values["asin"] = request.asin
     values.setdefault("product_name", words.get("product_unknown", "the item"))
