@@ -82,6 +82,7 @@ def test_bad_lines_get_an_error_and_the_batch_carries_on() -> None:
     assert "order lacks status, fulfillment, purchase_date" in out[2]["error"]
     assert "unknown marketplace 'XX'" in out[3]["error"]
     assert out[4]["intent"] == "thanks_closing"
+    assert out[4]["reply_needed"] is False
     assert out[4]["check"]["verdict"] == "pass"
 
 

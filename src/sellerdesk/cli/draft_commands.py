@@ -8,7 +8,8 @@ In, one JSON object a line: ``{"id", "text", "subject"?, "marketplace"?, "buyer_
 
 Out: ``{"id", "intent", "language", "template", "draft", "check": {verdict, findings}}`` and
 sellerdesk's extras: ``buyer_language``, ``variant``, ``facts`` (the order facts the draft states),
-``holding`` and ``suspicion`` (``{"hold", "signals", "checklist"}``). Consecutive drafts of one
+``holding``, ``reply_needed`` (false for a plain thank-you), ``suspicion`` (``{"hold", "signals",
+"checklist"}``) and ``note`` (why a language model's draft was not used). Consecutive drafts of one
 run avoid each other's wording.
 """
 

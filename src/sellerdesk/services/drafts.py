@@ -51,6 +51,8 @@ class MessageDraft:
         return {"intent": self.intent.intent, "language": self.draft.language, "buyer_language": self.language,
                 "template": self.draft.template, "variant": self.draft.variant, "draft": self.draft.text,
                 "check": self.draft.check.to_dict(), "facts": list(self.draft.facts), "holding": self.draft.holding,
+                # A plain thank-you needs no reply: the draft is there in case the seller wants one.
+                "reply_needed": self.intent.intent != "thanks_closing",
                 "suspicion": self.suspicion.to_dict(), **({"note": self.note} if self.note else {})}
 
 
