@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sellerdesk.adapters.db.tables import MailboxUid, Message, RawMail
 from sellerdesk.cli import main
 from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.ingest import BATCH_SIZE
 from tests.dovecot import PASSWORD, Dovecot
 from tests.mails import buyer_mail, malformed_mail
 
@@ -110,8 +111,9 @@ def run_fault_drill(*, server: Dovecot, database_url: str, workdir: Path, count:
         for _ in range(kills):
             stored = counts(db)[0]
             # Kill once the run has stored some more mail, then after a random pause: the kill
-            # lands anywhere in fetching, parsing, writing or committing the next batch.
-            threshold = rng.randint(stored, max(stored, count - 1))
+            # lands anywhere in fetching, parsing, writing or committing the next batch. Stored
+            # counts move a whole batch at a time, so the threshold leaves at least one batch to do.
+            threshold = rng.randint(stored, max(stored, count - 2 * BATCH_SIZE))
             pause = rng.uniform(0.0, 0.4)
             child = start_ingest(config, workdir / "ingest.out")
             deadline = time.monotonic() + RUN_LIMIT_SECONDS

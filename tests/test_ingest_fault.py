@@ -22,9 +22,10 @@ def test_killed_ingest_stores_every_mail_exactly_once(database_url: str, tmp_pat
     with running_dovecot() as server:
         result = run_fault_drill(server=server, database_url=database_url, workdir=tmp_path, count=MAILS,
                                  kills=KILLS, seed=20260305)
-    assert len(result.killed_at) == KILLS, result.killed_at
-    assert -signal.SIGKILL in result.exit_codes  # at least one run died mid-way, not only finished ones
-    assert result.messages == MAILS, result.final_output
+    seen = f"stored after kills {result.killed_at}, exit codes {result.exit_codes}, last run: {result.final_output}"
+    assert len(result.killed_at) == KILLS, seen
+    assert -signal.SIGKILL in result.exit_codes, seen  # at least one run died mid-way, not only finished ones
+    assert result.messages == MAILS, seen
     assert result.distinct_keys == MAILS
     assert result.raw_mails == MAILS
     assert result.uids == MAILS
