@@ -1,9 +1,9 @@
-"""Store speed: ``store_mail`` into SQLite and PostgreSQL, the re-run, export and reparse.
+"""Store speed: ``store_mails`` into SQLite and PostgreSQL, the re-run, export and reparse.
 
 Run: ``.venv/bin/python bench/store.py [--count 2000] [--batch 100] [--seed 3] [--postgres URL]``
 
 The same generated corpus (``sellerdesk.samples.generate_relay_mails``: every marketplace,
-notices, attachments) is stored through :func:`sellerdesk.services.storing.store_mail` in
+notices, attachments) is stored through :func:`sellerdesk.services.storing.store_mails` in
 transactions of ``--batch`` mails, as ingest does. Printed per database:
 
 * ``parse only``: mails/s for ``parse_relay_mail`` alone, the part of storing that is not the database;
@@ -36,7 +36,7 @@ from sellerdesk.samples import generate_relay_mails
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.export import export_messages, write_jsonl
 from sellerdesk.services.reparse import reparse_messages
-from sellerdesk.services.storing import store_mail
+from sellerdesk.services.storing import store_mails
 
 NOW = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 
@@ -46,9 +46,8 @@ def store_all(db: Database, corpus: list[bytes], *, batch: int) -> dict[str, int
     counts: dict[str, int] = {}
     for start in range(0, len(corpus), batch):
         with db.transaction() as store:
-            for raw in corpus[start:start + batch]:
-                outcome = store_mail(store, store_name="bench-us", raw=raw, now=NOW,
-                                     attachment_max_bytes=10 * 1024 * 1024)
+            for outcome in store_mails(store, store_name="bench-us", raws=corpus[start:start + batch], now=NOW,
+                                       attachment_max_bytes=10 * 1024 * 1024):
                 counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
     return counts
 

@@ -157,14 +157,34 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def _make_storable(session: Session, _context: Any, _instances: Any) -> None:
     for obj in (*session.new, *session.dirty):
-        for attribute in sa.inspect(obj).mapper.column_attrs:
-            value = getattr(obj, attribute.key)
+        for key, limit in _text_columns(type(obj)):
+            value = getattr(obj, key)
             if _has_nul(value):
                 value = _without_nul(value)
-                setattr(obj, attribute.key, value)
-            limit = getattr(attribute.columns[0].type, "length", None)
-            if isinstance(value, str) and isinstance(limit, int) and len(value) > limit:
-                setattr(obj, attribute.key, value[:limit])
+                setattr(obj, key, value)
+            if isinstance(value, str) and limit is not None and len(value) > limit:
+                setattr(obj, key, value[:limit])
+
+
+_NOT_TEXT = (sa.Integer, sa.DateTime, sa.Date, sa.Boolean, sa.Float, sa.Numeric, sa.LargeBinary)
+_TEXT_COLUMNS: dict[type, tuple[tuple[str, int | None], ...]] = {}
+
+
+def _text_columns(cls: type) -> tuple[tuple[str, int | None], ...]:
+    # The attributes of a mapped class that can hold text, with their length limits. Worked out
+    # once per class: this runs before every flush, for every new or changed row.
+    found = _TEXT_COLUMNS.get(cls)
+    if found is None:
+        columns: list[tuple[str, int | None]] = []
+        attributes: Any = sa.inspect(cls).column_attrs
+        for attribute in attributes:
+            kind = attribute.columns[0].type
+            if not isinstance(kind, _NOT_TEXT):
+                limit = getattr(kind, "length", None)
+                columns.append((attribute.key, limit if isinstance(limit, int) else None))
+        found = tuple(columns)
+        _TEXT_COLUMNS[cls] = found
+    return found
 
 
 def _has_nul(value: Any) -> bool:
