@@ -144,18 +144,19 @@ def store_batch(db: Database, config: Config, mailbox_config: MailboxConfig, *, 
     counts = {"stored": 0, "duplicate": 0, "quarantined": 0}
     with db.transaction() as store:
         mailbox = store.ensure_mailbox(mailbox_config, now=now)
-        fresh = [mail for mail in batch if not store.has_uid(mailbox, uidvalidity=uidvalidity, uid=mail.uid)]
+        known = store.known_uids(mailbox, uidvalidity=uidvalidity, uids=[mail.uid for mail in batch])
+        fresh = [mail for mail in batch if mail.uid not in known]
         counts["duplicate"] += len(batch) - len(fresh)
         outcomes = store_mails(store, store_name=mailbox_config.store, raws=[mail.raw for mail in fresh], now=now,
                                attachment_max_bytes=config.attachment_max_bytes,
                                received_at=[mail.internal_date for mail in fresh])
         for mail, outcome in zip(fresh, outcomes, strict=True):
-            raw_row = store.session.get(RawMail, outcome.raw_mail_id)
-            if raw_row is None:
+            if store.session.get(RawMail, outcome.raw_mail_id) is None:
                 raise StoreError(f"{mailbox_config.label}: raw mail {outcome.raw_mail_id} vanished while "
                                  f"storing UID {mail.uid}; check the database")
-            store.record_uid(mailbox, uidvalidity=uidvalidity, uid=mail.uid, raw=raw_row)
             counts[outcome.outcome] += 1
+        store.record_uids(mailbox, uidvalidity=uidvalidity,
+                          raws=[(mail.uid, outcome.raw_mail_id) for mail, outcome in zip(fresh, outcomes, strict=True)])
         store.advance_checkpoint(mailbox, uidvalidity=uidvalidity, last_uid=batch[-1].uid, now=now)
     # Counted only after the commit, so a summary never claims what a rollback undid.
     summary.fetched += len(batch)

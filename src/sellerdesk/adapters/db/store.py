@@ -289,6 +289,23 @@ class SqlStore(ConversationQueries):
         row = MailboxUid(mailbox_id=mailbox.id, uidvalidity=uidvalidity, uid=uid, raw_mail_id=raw_mail_id)
         return self.insert_once(row, lambda: self._find_uid(mailbox, uidvalidity, uid)) is row
 
+    def known_uids(self, mailbox: Mailbox, *, uidvalidity: int, uids: Sequence[int]) -> set[int]:
+        """Those of *uids* (under *uidvalidity*) of *mailbox* that were stored before: :meth:`has_uid` for many."""
+        known: set[int] = set()
+        for part in chunks(uids):
+            known.update(self.session.scalars(select(MailboxUid.uid).where(
+                MailboxUid.mailbox_id == mailbox.id, MailboxUid.uidvalidity == uidvalidity, MailboxUid.uid.in_(part))))
+        return known
+
+    def record_uids(self, mailbox: Mailbox, *, uidvalidity: int, raws: Sequence[tuple[int, int]]) -> None:
+        """:meth:`record_uid` for many ``(uid, raw mail id)`` pairs not recorded before, in one insert."""
+        rows = [MailboxUid(mailbox_id=mailbox.id, uidvalidity=uidvalidity, uid=uid, raw_mail_id=raw_mail_id)
+                for uid, raw_mail_id in raws]
+        if rows and not self._insert_all(rows):
+            # Another ingest of the same mailbox recorded some meanwhile (PostgreSQL): one by one.
+            for uid, raw_mail_id in raws:
+                self.record_uid(mailbox, uidvalidity=uidvalidity, uid=uid, raw=raw_mail_id)
+
     def has_uid(self, mailbox: Mailbox, *, uidvalidity: int, uid: int) -> bool:
         """True when IMAP message *uid* (under *uidvalidity*) of *mailbox* was stored before."""
         return self._find_uid(mailbox, uidvalidity, uid) is not None
