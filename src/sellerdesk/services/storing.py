@@ -30,6 +30,7 @@ from sellerdesk.core.amazon_mail import PARSER_VERSION, normalise_alias, parse_r
 from sellerdesk.core.mail import MailKind, NoticeType, ParsedMail
 from sellerdesk.core.workflow import REOPENED_BY_BUYER
 from sellerdesk.errors import MessageParseError, SellerdeskError
+from sellerdesk.services.suspicion import hold_if_suspicious
 
 ACTOR = "system:store"
 FATAL_PREFIX = "fatal:"
@@ -170,6 +171,9 @@ def _store_parsed(store: SqlStore, *, store_id: int, raw_row: RawMail, parse: Pa
                              data=attachment.data, max_bytes=attachment_max_bytes)
     if parsed.notice_type in BOUNCE_NOTICES:
         hand_bounce_to_outbox(store, message)
+    if thread is not None and parsed.kind == MailKind.BUYER_MESSAGE:
+        # Phishing, payment outside Amazon, review blackmail, bursts: on hold before anyone answers.
+        hold_if_suspicious(store, thread_id=thread.id, now=now)
     return StoreOutcome("stored", message.id, raw_row.id, thread.id if thread else None)
 
 
