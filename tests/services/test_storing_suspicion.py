@@ -27,7 +27,8 @@ def test_a_phishing_message_puts_its_thread_on_hold_and_a_plain_one_does_not(db:
         plain = store_mail(store, store_name="acme-us", raw=buyer_mail("When will my backpack arrive?", number=2),
                            now=NOW, attachment_max_bytes=1000)
     with db.reading() as store:
-        assert held.thread_id is not None and plain.thread_id is not None
+        assert held.thread_id is not None
+        assert plain.thread_id is not None
         assert store.get_thread(held.thread_id).state == "on_hold"
         assert store.get_thread(plain.thread_id).state == "open"
         entries = store.audit_entries(action="thread.suspicious")
