@@ -10,18 +10,18 @@ Every public method raises :class:`sellerdesk.errors.StoreError`, never a SQLAlc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
+from sellerdesk.adapters.db.engine import translated
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import Delivery, Mailbox, Message, Store, Thread
-from sellerdesk.errors import NotFoundError, StoreError
+from sellerdesk.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,8 @@ class DeliveryRow:
     store_name: str
 
 
-@contextmanager
-def _translated(action: str) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise StoreError(f"database: outbox {action} failed ({text[0] if text else type(exc).__name__})") from exc
+def _translated(action: str) -> AbstractContextManager[None]:
+    return translated(f"outbox {action}")
 
 
 class DeliveryQueries:

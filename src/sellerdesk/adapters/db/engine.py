@@ -13,6 +13,8 @@ whereas an immediate one waits for the lock (up to the busy timeout).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +222,13 @@ def translate(exc: SQLAlchemyError, *, engine: Engine, action: str) -> StoreErro
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def translated(what: str) -> Iterator[None]:
+    """Turn a SQLAlchemy error inside the block into ``StoreError("database: <what> failed (...)")``."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise StoreError(f"database: {what} failed ({text[0] if text else type(exc).__name__})") from exc

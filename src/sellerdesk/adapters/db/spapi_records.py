@@ -7,14 +7,13 @@ SQLAlchemy error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
+from sellerdesk.adapters.db.engine import translated
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import (
     ApiMessage,
@@ -25,16 +24,10 @@ from sellerdesk.adapters.db.tables import (
     ReviewRequest,
     Thread,
 )
-from sellerdesk.errors import StoreError
 
 
-@contextmanager
-def _translated(action: str) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise StoreError(f"database: SP-API {action} failed ({text[0] if text else type(exc).__name__})") from exc
+def _translated(action: str) -> AbstractContextManager[None]:
+    return translated(f"SP-API {action}")
 
 
 class SpApiRecords:
