@@ -22,7 +22,6 @@ run: $(STAMP)
 ## A fresh demo inbox, anchored at the current time (replaces the demo database).
 demo: $(STAMP)
 	$(BIN)/sellerdesk demo --database-url sqlite:///sellerdesk.db --config-out sellerdesk-demo.toml --reset
-	$(BIN)/sellerdesk serve --config sellerdesk-demo.toml --allow-demo-login
 
 ## Run the whole test suite (lint and types first: they are part of the bar).
 test: $(STAMP)
