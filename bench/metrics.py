@@ -27,15 +27,14 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import make_url
 
+from bench._postgres import scratch_database
 from sellerdesk.adapters.db.tables import Message, MessageExclusion, Thread
 from sellerdesk.config import StoreConfig
 from sellerdesk.core.metrics import ResponseRecord, contact_response_time
@@ -191,26 +190,10 @@ def main() -> None:
 
 
 def _postgres(server_url: str, *, count: int, rounds: int, seed: int) -> None:
-    try:
-        import psycopg
-    except ImportError:
-        print("postgresql skipped: psycopg is not installed (pip install 'sellerdesk[postgres]')")
-        return
-    server = make_url(server_url)
-    name = f"sdbench_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(host=server.host, port=server.port, user=server.username,
-                                password=server.password, dbname="test", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        print(f"postgresql skipped: {server_url} not reachable ({exc})")
-        return
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"'.encode())
-        try:
-            with open_database(server.set(database=name).render_as_string(hide_password=False)) as db:
+    with scratch_database(server_url) as url:
+        if url is not None:
+            with open_database(url) as db:
                 run(db, count=count, rounds=rounds, seed=seed, label="postgresql")
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
 if __name__ == "__main__":

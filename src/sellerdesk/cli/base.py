@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import signal
+import threading
 from collections.abc import Callable
+from types import FrameType
 from typing import Any, TypeVar
 
 import click
@@ -47,3 +50,15 @@ def handle_errors(func: F) -> F:
             raise SystemExit(1) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM, for commands that keep working until stopped."""
+    stop = threading.Event()
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    return stop

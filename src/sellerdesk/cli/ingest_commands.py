@@ -13,9 +13,6 @@ output: ``{"path", "kind", "store", "read", "stored", "duplicates", "quarantined
 from __future__ import annotations
 
 import json
-import signal
-import threading
-from types import FrameType
 
 import click
 from rich.console import Console
@@ -30,7 +27,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from sellerdesk.cli.base import cli, config_option, handle_errors
+from sellerdesk.cli.base import cli, config_option, handle_errors, stop_on_signals
 from sellerdesk.cli.store_commands import database_url_option
 from sellerdesk.config import load_config
 from sellerdesk.errors import ConfigError
@@ -62,13 +59,7 @@ def ingest_command(config_path: str | None, database_url: str | None, once: bool
             if any(summary.error for summary in summaries):
                 raise SystemExit(1)
             return
-        stop = threading.Event()
-
-        def request_stop(_signum: int, _frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
+        stop = stop_on_signals()
         watch_mailboxes(services.db, services.config, stop=stop, report=_print_summary)
 
 

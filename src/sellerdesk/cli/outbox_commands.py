@@ -12,16 +12,13 @@ from __future__ import annotations
 import getpass
 import json
 import random
-import signal
 import sys
-import threading
 from datetime import UTC, datetime
-from types import FrameType
 from typing import Any
 
 import click
 
-from sellerdesk.cli.base import cli, config_option, handle_errors, load
+from sellerdesk.cli.base import cli, config_option, handle_errors, load, stop_on_signals
 from sellerdesk.cli.store_commands import database_url_option
 from sellerdesk.config import load_config
 from sellerdesk.core.outbox import DeliveryState
@@ -111,13 +108,7 @@ def send_command(config_path: str | None, database_url: str | None, watch: bool,
             for result in send_outbox(services.db, config, now=datetime.now(UTC), rng=random.Random()):
                 _echo(result.to_dict())
             return
-        stop = threading.Event()
-
-        def request_stop(_signum: int, _frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
+        stop = stop_on_signals()
         runner = InProcessJobRunner(workers=1)
         runner.schedule("send-outbox", outbox_job(services.db, config, report=_report), every=every)
         runner.run(stop)
