@@ -1,0 +1,23 @@
+"""After-sales: replacement cases, refunds, returns and their ledger.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-22 06:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
