@@ -50,6 +50,8 @@ TOP_LEVEL_KEYS: tuple[Key, ...] = (
         "Write replies as .eml files into this folder instead of sending them by SMTP (demo and dry runs)."),
     Key("case_policies", str, None,
         "TOML file of the Amazon policies you cite in Seller Support cases ([[policies]] with id, title, link)."),
+    Key("case_follow_up_days", int, 2,
+        "Days after a Seller Support case is opened or changes status until its follow-up is due."),
 )
 
 STORE_KEYS: tuple[Key, ...] = (
@@ -159,6 +161,7 @@ class Config:
     poll_seconds: int = 60
     outbox_folder: str | None = None
     case_policies: str | None = None
+    case_follow_up_days: int = 2
     stores: tuple[StoreConfig, ...] = ()
     mailboxes: tuple[MailboxConfig, ...] = ()
     source: str = "<defaults>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -179,6 +179,17 @@ def test_next_morning_skips_the_weekend_and_follows_dst() -> None:
         datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # Friday 17:00 PST -> Monday 08:00 PST
     assert next_morning(datetime(2026, 7, 6, 20, 0, tzinfo=UTC)).astimezone(UTC) == \
         datetime(2026, 7, 7, 15, 0, tzinfo=UTC)  # 08:00 PDT
+
+
+def test_timing_advice_skips_the_holidays_it_is_given() -> None:
+    independence_day = date(2025, 7, 4)  # a Friday
+    friday_morning = datetime(2025, 7, 4, 16, 0, tzinfo=UTC)  # 09:00 PDT
+    assert send_time_advice(friday_morning).startswith("Good time to send")
+    advice = send_time_advice(friday_morning, holidays={independence_day})
+    assert "Friday 09:00 in Seattle (a US public holiday)" in advice
+    assert "Monday 2025-07-07 08:00" in advice
+    assert next_morning(datetime(2025, 7, 3, 20, 0, tzinfo=UTC), holidays={independence_day}).astimezone(UTC) == \
+        datetime(2025, 7, 7, 15, 0, tzinfo=UTC)  # Thursday afternoon -> Monday, not the holiday Friday
 
 
 def test_history_summary_restates_the_chain() -> None:

@@ -115,3 +115,44 @@ def test_the_policy_catalogue_is_read_from_the_configured_file(tmp_path: Path) -
         cases.load_policies(Config(case_policies=str(path)))
     with pytest.raises(ConfigError, match="cannot read"):
         cases.load_policies(Config(case_policies=str(tmp_path / "missing.toml")))
+
+
+def test_the_follow_up_interval_comes_from_the_configuration(db: Database) -> None:
+    weekly = Config(case_follow_up_days=7)
+    with db.transaction() as store:
+        opened = cases.open_case(store, config=weekly, topic="fba_reimbursement", form=reimbursement(), now=T0,
+                                 actor="amy", amazon_case_id="3001", store_name="acme-us")
+        assert cases.due_follow_ups(store, now=T0 + timedelta(days=6)) == []
+        due = cases.due_follow_ups(store, now=T0 + timedelta(days=7))
+    assert [(f.case_id, f.store) for f in due] == [(opened["id"], "acme-us")]
+    assert due[0].key == f"case:{opened['id']}:follow-up:{(T0 + timedelta(days=7)).isoformat()}"
+    assert "case 3001 (open): follow-up due since" in due[0].line
+    with pytest.raises(ConfigError, match="case_follow_up_days"):
+        cases.follow_up_interval(Config(case_follow_up_days=0))
+
+
+def test_a_finished_case_is_never_due(db: Database) -> None:
+    with db.transaction() as store:
+        open_one(store, reimbursement(), case_id="3002")
+        cases.set_status(store, case="3002", status="resolved", now=T0, actor="amy")
+        assert cases.due_follow_ups(store, now=T0 + timedelta(days=30)) == []
+
+
+def test_timing_advice_of_a_composed_case_skips_us_holidays(db: Database) -> None:
+    thanksgiving_morning = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # Thursday 09:00 in Seattle
+    with db.reading() as store:
+        composed = cases.compose(store, config=CONFIG, topic="fba_reimbursement", form=reimbursement(),
+                                 now=thanksgiving_morning)
+    assert "(a US public holiday)" in composed["timing"]
+    assert "Friday 2026-11-27 08:00" in composed["timing"]
+
+
+def test_cases_are_listed_for_the_stores_asked_for(db: Database) -> None:
+    with db.transaction() as store:
+        open_one(store, reimbursement(), case_id="4001")
+        cases.open_case(store, config=CONFIG, topic="other", form={"request": "Please check.", "details": "x"},
+                        now=T0, actor="amy", amazon_case_id="4002", store_name="acme-de")
+        cases.open_case(store, config=CONFIG, topic="other", form={"request": "Please look.", "details": "y"},
+                        now=T0, actor="amy", amazon_case_id="4003")
+        us = store.get_store("acme-us").id
+        assert {row["case_id"] for row in cases.list_cases(store, store_ids=[us])} == {"4001", "4003"}

@@ -14,6 +14,7 @@ import pytest
 
 from sellerdesk.config import Config, MailboxConfig, StoreConfig
 from sellerdesk.errors import ConfigError
+from sellerdesk.services import cases
 from sellerdesk.services.database import Database
 from sellerdesk.services.jobs import InProcessJobRunner
 from sellerdesk.services.reminders import reminder_settings, reminders_job, send_reminders
@@ -151,3 +152,24 @@ def test_bad_reminder_settings_are_named(sink: SmtpSink) -> None:
                    extra={"reminders": {"webhooks": [{"format": "slack", "url_env": "SD_TEST_UNSET_HOOK"}]}})
     with pytest.raises(ConfigError):
         reminder_settings(unset)
+
+
+def test_a_due_case_follow_up_is_reminded_once(db: Database, hook: Hook, sink: SmtpSink,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SD_TEST_HOOK", hook.url)
+    config = _config(sink)
+    with db.transaction() as store:
+        add_store(store, now=RECEIVED)
+        opened = cases.open_case(store, config=config, topic="other", now=RECEIVED, actor="amy",
+                                 form={"request": "Please restore the listing.", "details": "It vanished."},
+                                 amazon_case_id="17011", store_name="acme-us")
+    before = send_reminders(db, config, now=RECEIVED + timedelta(days=1))
+    first = send_reminders(db, config, now=RECEIVED + timedelta(days=2))
+    again = send_reminders(db, config, now=RECEIVED + timedelta(days=2, hours=1))
+    assert before == []
+    assert [(r["key"].split(":")[0], r["channel"], r["state"]) for r in first] == [
+        ("case", "email", "sent"), ("case", "webhook1-dingtalk", "sent")]
+    assert first[0]["key"].startswith(f"case:{opened['id']}:follow-up:")
+    assert again == []
+    assert "case 17011 (open): follow-up due since" in hook.posts[0]["text"]["content"]
+    assert sink.accepted[0].rcpt_tos == ("lead@acme.example",)

@@ -171,5 +171,6 @@ def status_command(config_path: str | None, database_url: str | None, case: str,
     with build_services(load(config_path), database_url=database_url) as services, \
             services.db.transaction() as store:
         record = cases.set_status(store, case=case, status=status, now=datetime.now(UTC), actor=_actor(actor),
-                                  note=note, amazon_case_id=case_id)
+                                  note=note, amazon_case_id=case_id,
+                                  follow_up=cases.follow_up_interval(services.config))
     click.echo(json.dumps(record, ensure_ascii=False, default=str))

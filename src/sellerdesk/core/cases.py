@@ -14,9 +14,9 @@ guard (kind ``case``), whose findings are added.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -253,7 +253,8 @@ def references_of(values: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def compose_case(topic_key: str, form: Mapping[str, Any], *, now: datetime,
-                 policies: Mapping[str, Policy] | None = None, sent_by_person: bool = True) -> ComposedCase:
+                 policies: Mapping[str, Policy] | None = None, sent_by_person: bool = True,
+                 holidays: Collection[date] = ()) -> ComposedCase:
     """Compose a case from a form: subject, text, form and compliance findings, and the timing advice.
 
     Args:
@@ -262,6 +263,7 @@ def compose_case(topic_key: str, form: Mapping[str, Any], *, now: datetime,
         now: the current time (timezone-aware), for the timing advice.
         policies: the seller's policy catalogue; ``form["policy"]`` must name one of its IDs.
         sent_by_person: False when a rule sends it (the guard then treats it as automatic).
+        holidays: US public holidays (Seller Support's US teams are off) for the timing advice.
 
     Raises:
         InputError: unknown topic, a malformed form field, or a policy ID not in the catalogue.
@@ -282,26 +284,39 @@ def compose_case(topic_key: str, form: Mapping[str, Any], *, now: datetime,
     # those whole-message guesses (an FBA shipment case needs no order ID, whatever the word "shipment" suggests).
     kept = [f for f in guard.findings if not (f.rule == "case_missing_element" and f.start is None)]
     findings = form_findings(topic, values) + kept
-    return ComposedCase(topic.key, subject, text, findings, send_time_advice(now),
+    return ComposedCase(topic.key, subject, text, findings, send_time_advice(now, holidays=holidays),
                         references_of(values), values)
 
 
-def send_time_advice(now: datetime) -> str:
-    """Advice on when to send: a working-day morning in Seattle (DST-aware); it never blocks sending."""
+def _working_day(day: date, holidays: Collection[date]) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def send_time_advice(now: datetime, *, holidays: Collection[date] = ()) -> str:
+    """Advice on when to send: a working-day morning in Seattle (DST-aware); it never blocks sending.
+
+    Args:
+        now: the current time (timezone-aware).
+        holidays: days (Seattle dates) that are not working days, e.g. US public holidays.
+    """
     local = now.astimezone(SEATTLE)
-    if local.weekday() < 5 and MORNING[0] <= local.time() < MORNING[1]:
+    if _working_day(local.date(), holidays) and MORNING[0] <= local.time() < MORNING[1]:
         return f"Good time to send: {local:%A %H:%M} in Seattle, a working-day morning."
-    best = next_morning(now)
-    return (f"It is {local:%A %H:%M} in Seattle; cases sent on a working-day morning there are picked up sooner. "
-            f"Next such morning starts {best:%A %Y-%m-%d %H:%M %Z} ({best.astimezone(now.tzinfo):%H:%M} your "
-            "time). You can still send now.")
+    best = next_morning(now, holidays=holidays)
+    holiday = " (a US public holiday)" if local.date() in holidays else ""
+    return (f"It is {local:%A %H:%M} in Seattle{holiday}; cases sent on a working-day morning there are picked up "
+            f"sooner. Next such morning starts {best:%A %Y-%m-%d %H:%M %Z} ({best.astimezone(now.tzinfo):%H:%M} "
+            "your time). You can still send now.")
 
 
-def next_morning(now: datetime) -> datetime:
-    """The start of the next working-day morning in Seattle after *now* (timezone-aware, Seattle time)."""
+def next_morning(now: datetime, *, holidays: Collection[date] = ()) -> datetime:
+    """The start of the next working-day morning in Seattle after *now* (timezone-aware, Seattle time).
+
+    Weekends and the *holidays* (Seattle dates) are skipped.
+    """
     local = now.astimezone(SEATTLE)
     day = local.date() if local.time() < MORNING[0] else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
+    while not _working_day(day, holidays):
         day += timedelta(days=1)
     return datetime.combine(day, MORNING[0], tzinfo=SEATTLE)
 

@@ -9,25 +9,48 @@ for one case per issue), never a refusal.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Case, CaseEvent, CaseLink
+from sellerdesk.adapters.db.tables import Case, CaseEvent, CaseLink, Store
 from sellerdesk.config import Config
 from sellerdesk.core.case_topics import TOPICS
 from sellerdesk.core.cases import Policy, compose_case, parse_policy_catalogue, summarise_history
 from sellerdesk.errors import ConfigError, InputError, NotFoundError
+from sellerdesk.services.calendar import public_holidays
 
 STATUSES = ("open", "waiting_on_amazon", "waiting_on_seller", "transferred", "resolved", "closed")
 """A case's statuses; ``transferred`` is set on a case that moved to another team under a new case."""
 FINISHED = frozenset({"transferred", "resolved", "closed"})
 FOLLOW_UP = timedelta(days=2)
-"""When to look again at a case that waits on Amazon (Seller Support answers most cases within a day or two)."""
+"""When to look again at a case that waits on Amazon (Seller Support answers most cases within a day or two);
+``case_follow_up_days`` in the configuration changes it."""
+SELLER_SUPPORT_HOLIDAYS = "US"
+"""Seller Support's US teams are off on US public holidays (the timing advice skips them)."""
+
+
+def follow_up_interval(config: Config) -> timedelta:
+    """How long after opening or a status change a case is due for a follow-up (``case_follow_up_days``).
+
+    Raises:
+        ConfigError: the setting is not a whole number of days from 1 to 60.
+    """
+    days = config.case_follow_up_days
+    if not 1 <= days <= 60:
+        raise ConfigError(f"case_follow_up_days in {config.source} is {days}; use a number of days from 1 to 60")
+    return timedelta(days=days)
+
+
+def us_holidays(now: datetime) -> frozenset[date]:
+    """US public holidays of the year of *now* and the next (the timing advice looks a few days ahead)."""
+    found, _ = public_holidays(SELLER_SUPPORT_HOLIDAYS, years=(now.year, now.year + 1))
+    return found
 
 
 def load_policies(config: Config) -> dict[str, Policy]:
@@ -58,7 +81,7 @@ def compose(store: SqlStore, *, config: Config, topic: str, form: Mapping[str, A
     Returns the composed case (``subject``, ``text``, ``verdict``, ``findings``, ``timing``,
     ``references``) with ``duplicates``: the open cases on the same topic sharing a reference.
     """
-    composed = compose_case(topic, form, now=now, policies=load_policies(config))
+    composed = compose_case(topic, form, now=now, policies=load_policies(config), holidays=us_holidays(now))
     known = store.find_store(store_name) if store_name else None
     store_id = known.id if known is not None else None
     record = composed.to_dict()
@@ -73,7 +96,7 @@ def compose(store: SqlStore, *, config: Config, topic: str, form: Mapping[str, A
 
 def open_case(store: SqlStore, *, config: Config, topic: str, form: Mapping[str, Any], now: datetime, actor: str,
               amazon_case_id: str | None = None, store_name: str | None = None) -> dict[str, Any]:
-    """Compose a case and record it in the tracker (status ``open``, follow-up in two days).
+    """Compose a case and record it in the tracker (status ``open``, follow-up after :func:`follow_up_interval`).
 
     Returns what :func:`compose` returns plus ``id``, the tracker's number of the case.
 
@@ -85,7 +108,8 @@ def open_case(store: SqlStore, *, config: Config, topic: str, form: Mapping[str,
         raise InputError(f"case ID {amazon_case_id} is already tracked; see `sellerdesk cases show {amazon_case_id}`")
     case = Case(store_id=_store_id(store, store_name, now), amazon_case_id=amazon_case_id or None, topic=topic,
                 subject=record["subject"], text=record["text"], status="open", refs=list(record["references"]),
-                opened_by=actor, opened_at=now, updated_at=now, follow_up_at=now + FOLLOW_UP)
+                opened_by=actor, opened_at=now, updated_at=now,
+                follow_up_at=now + follow_up_interval(config))
     store.session.add(case)
     store.session.flush()
     _event(store, case, "opened", now=now, actor=actor, status="open",
@@ -108,8 +132,10 @@ def find_duplicates(store: SqlStore, *, topic: str, references: tuple[str, ...] 
 
 
 def set_status(store: SqlStore, *, case: str, status: str, now: datetime, actor: str,
-               note: str | None = None, amazon_case_id: str | None = None) -> dict[str, Any]:
-    """Change a case's status (and record Amazon's case ID if it was not known); reschedules the follow-up.
+               note: str | None = None, amazon_case_id: str | None = None,
+               follow_up: timedelta = FOLLOW_UP) -> dict[str, Any]:
+    """Change a case's status (and record Amazon's case ID if it was not known); the follow-up is due
+    *follow_up* later (:func:`follow_up_interval`), none once the case is finished.
 
     Raises:
         InputError: an unknown status.  NotFoundError: no such case.
@@ -120,7 +146,7 @@ def set_status(store: SqlStore, *, case: str, status: str, now: datetime, actor:
     before = row.status
     row.status = status
     row.updated_at = now
-    row.follow_up_at = None if status in FINISHED else now + FOLLOW_UP
+    row.follow_up_at = None if status in FINISHED else now + follow_up
     if amazon_case_id:
         row.amazon_case_id = amazon_case_id
     _event(store, row, "status", now=now, actor=actor, status=status,
@@ -168,14 +194,48 @@ def chain(store: SqlStore, case: Case) -> list[Case]:
     return [*before, case, *after]
 
 
-def list_cases(store: SqlStore, *, status: str | None = None, due_at: datetime | None = None) -> list[dict[str, Any]]:
-    """Cases, newest first; only those in *status*, or (``due_at``) those whose follow-up is due by then."""
+def list_cases(store: SqlStore, *, status: str | None = None, due_at: datetime | None = None,
+               store_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """Cases, newest first; only those in *status*, or (``due_at``) those whose follow-up is due by then.
+
+    *store_ids* limits the list to those stores' cases and the cases recorded without a store.
+    """
     query = select(Case).order_by(Case.opened_at.desc(), Case.id.desc())
+    if store_ids is not None:
+        query = query.where(or_(Case.store_id.in_(list(store_ids)), Case.store_id.is_(None)))
     if status is not None:
         query = query.where(Case.status == status)
     if due_at is not None:
         query = query.where(Case.follow_up_at.is_not(None), Case.follow_up_at <= due_at)
     return [_brief(case) for case in store.session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A case whose follow-up is due: the reminder's key (one per case and due time), its store, one line."""
+
+    key: str
+    case_id: int
+    store: str | None
+    line: str
+
+
+def due_follow_ups(store: SqlStore, *, now: datetime) -> list[FollowUp]:
+    """The unfinished cases whose follow-up is due at *now*, oldest due first.
+
+    A status change moves the due time and so gives a new key: each due follow-up is reminded once.
+    """
+    query = (select(Case, Store.name).outerjoin(Store, Store.id == Case.store_id)
+             .where(Case.follow_up_at.is_not(None), Case.follow_up_at <= now, Case.status.not_in(FINISHED))
+             .order_by(Case.follow_up_at, Case.id))
+    found = []
+    for case, store_name in store.session.execute(query):
+        due = case.follow_up_at
+        assert due is not None  # the query's condition
+        found.append(FollowUp(key=f"case:{case.id}:follow-up:{due.isoformat()}", case_id=case.id, store=store_name,
+                              line=f"case {_label(case)} ({case.status.replace('_', ' ')}): follow-up due since "
+                                   f"{due:%Y-%m-%d %H:%M} UTC - {case.subject}"))
+    return found
 
 
 def show(store: SqlStore, case: str) -> dict[str, Any]:

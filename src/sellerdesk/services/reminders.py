@@ -14,6 +14,9 @@ environment variable each webhook names)::
     url_env = "ACME_SLACK_WEBHOOK"
     store = "acme-us"                 # optional: only this store's reminders
 
+Seller Support cases whose follow-up is due (``case_follow_up_days`` after they were opened or last
+changed status) are reminded the same way, once per case and due time.
+
 "Once" is a unique key per reminder and channel in ``reminders_sent``: the key is claimed in
 its own transaction before sending and released when the send fails, so a failed send is
 tried again at the next run and a successful one never repeats, even with two runners.
@@ -47,6 +50,7 @@ from sellerdesk.core.sla import due_at
 from sellerdesk.core.working_hours import safe_by
 from sellerdesk.errors import ConfigError, SellerdeskError, StoreError
 from sellerdesk.services.calendar import build_calendar
+from sellerdesk.services.cases import due_follow_ups
 from sellerdesk.services.database import Database
 from sellerdesk.services.response_metrics import Scope, response_metrics
 
@@ -151,7 +155,8 @@ Deliver = Callable[[Channel, str, str, Sequence[str]], None]
 
 def send_reminders(db: Database, config: Config, *, now: datetime, settings: ReminderSettings | None = None,
                    deliver: Deliver | None = None) -> list[dict[str, Any]]:
-    """Send every reminder and digest due at *now* on every channel, once; return what was sent or failed.
+    """Send every reminder, digest and Seller Support case follow-up due at *now* on every channel, once;
+    return what was sent or failed.
 
     *deliver* sends one message (``channel, store, title, lines``); default :func:`deliver_by_config`.
     """
@@ -159,6 +164,9 @@ def send_reminders(db: Database, config: Config, *, now: datetime, settings: Rem
     send = deliver or deliver_by_config(config)
     sent_keys = _sent_keys(db)
     clocks = thread_clocks(db, config, now=now)
+    with db.reading() as store:
+        follow_ups = due_follow_ups(store, now=now)
+    fallback = config.stores[0].name if config.stores else ""  # a case recorded without a store
     results: list[dict[str, Any]] = []
     for channel in chosen.channels:
         # Keys are per channel: a reminder the e-mail took is still due on a webhook that failed.
@@ -171,6 +179,8 @@ def send_reminders(db: Database, config: Config, *, now: datetime, settings: Rem
             if key is not None:
                 outgoing.append((key, shop.name, f"Morning digest {shop.name}",
                                  digest_lines(db, config, shop.name, now=now)))
+        outgoing += [(f.key, f.store or fallback, "Case follow-up due", [f.line]) for f in follow_ups
+                     if f.key not in sent]
         for key, store_name, title, lines in outgoing:
             if channel.store in (None, store_name):
                 results += _send_once(db, channel, key=key, store_name=store_name, title=title, lines=lines,
