@@ -1,12 +1,16 @@
-"""Charts of the response metrics as SVG and PNG files, drawn with matplotlib (the ``charts`` extra).
+"""Charts of the response metrics, drawn with matplotlib (the ``charts`` extra).
 
-Each function takes plain figures (no database rows) and writes one chart in every format of
-*formats* next to *stem* (``stem.svg``, ``stem.png``), returning the paths written. matplotlib
-runs headless (the Agg back end), so charts can be drawn on a server without a display.
+Each ``*_figure`` function takes plain figures (no database rows) and builds one chart;
+:func:`save_figure` writes it next to a stem in every format asked for (``stem.svg``, ``stem.png``)
+and :func:`svg_bytes` gives it as an SVG document (the web dashboard serves charts as images).
+matplotlib runs headless (figures without pyplot, drawn by its Agg and SVG back ends), so charts
+can be drawn on a server without a display.
 """
 
 from __future__ import annotations
 
+import io
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -15,68 +19,78 @@ from typing import Any
 from sellerdesk.errors import ConfigError, SellerdeskError
 
 FORMATS = ("svg", "png")
+_LOCK = threading.Lock()  # matplotlib's renderers share font caches: one drawing at a time
 
 
-def _pyplot() -> Any:
+def _figure(width: float, height: float) -> Any:
+    """A new figure, without pyplot's global figure registry (so web requests in threads do not share state)."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib import pyplot
+        from matplotlib.figure import Figure
     except ImportError as exc:
         raise ConfigError("charts need matplotlib: pip install 'sellerdesk[charts]'") from exc
-    return pyplot
+    return Figure(figsize=(width, height))
 
 
-def _save(figure: Any, stem: Path, formats: Sequence[str]) -> list[Path]:
-    pyplot = _pyplot()
+def save_figure(figure: Any, stem: Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write *figure* next to *stem* in every format of *formats*; the paths written.
+
+    Raises:
+        SellerdeskError: a file cannot be written.
+    """
     written = []
     try:
         stem.parent.mkdir(parents=True, exist_ok=True)
         for fmt in formats:
             path = stem.with_suffix(f".{fmt}")
-            figure.savefig(path, format=fmt, bbox_inches="tight", metadata={"Date": None} if fmt == "svg" else None)
+            with _LOCK:
+                figure.savefig(path, format=fmt, bbox_inches="tight",
+                               metadata={"Date": None} if fmt == "svg" else None)
             written.append(path)
     except OSError as exc:
         raise SellerdeskError(f"cannot write chart {stem}: {exc}; check that the --charts folder is writable") from exc
-    finally:
-        pyplot.close(figure)
     return written
 
 
-def draw_response_times(hours: Sequence[int], counts: Sequence[int], *, stem: Path,
-                        formats: Sequence[str] = FORMATS, title: str = "Response time") -> list[Path]:
+def svg_bytes(figure: Any) -> bytes:
+    """*figure* as an SVG document (for the web app, which serves it as an image)."""
+    out = io.BytesIO()
+    with _LOCK:
+        figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return out.getvalue()
+
+
+def response_times_figure(hours: Sequence[int], counts: Sequence[int], *, title: str = "Response time") -> Any:
     """A histogram of answered messages by response time in whole hours, with the 24-hour line."""
-    pyplot = _pyplot()
-    figure, axes = pyplot.subplots(figsize=(8, 4))
+    figure = _figure(8, 4)
+    axes = figure.subplots()
     axes.bar(list(hours), list(counts), width=0.9, color="#4c72b0")
     axes.axvline(24, color="#c44e52", linestyle="--", label="24 h (Amazon's deadline)")
     axes.axvline(12, color="#dd8452", linestyle=":", label="12 h (goal for the average)")
     axes.set(xlabel="hours to the first answer", ylabel="messages", title=title)
     axes.legend()
-    return _save(figure, stem, formats)
+    return figure
 
 
-def draw_daily_volume(days: Sequence[date], received: Sequence[int], late: Sequence[int], *, stem: Path,
-                      formats: Sequence[str] = FORMATS, title: str = "Daily volume") -> list[Path]:
+def daily_volume_figure(days: Sequence[date], received: Sequence[int], late: Sequence[int], *,
+                        title: str = "Daily volume") -> Any:
     """Buyer messages received per day beside those answered late or not at all."""
-    pyplot = _pyplot()
-    figure, axes = pyplot.subplots(figsize=(9, 4))
+    figure = _figure(9, 4)
+    axes = figure.subplots()
     axes.plot(list(days), list(received), color="#4c72b0", label="received")
     axes.bar(list(days), list(late), color="#c44e52", label="late or unanswered")
     axes.set(xlabel="day (store's time zone)", ylabel="messages", title=title)
     axes.legend()
     figure.autofmt_xdate()
-    return _save(figure, stem, formats)
+    return figure
 
 
-def draw_agent_load(agents: Sequence[str], handled: Sequence[int], excluded: Sequence[int], *, stem: Path,
-                    formats: Sequence[str] = FORMATS, title: str = "Load per agent") -> list[Path]:
+def agent_load_figure(agents: Sequence[str], handled: Sequence[int], excluded: Sequence[int], *,
+                      title: str = "Load per agent") -> Any:
     """Messages per agent, with how many each marked "no response needed"."""
-    pyplot = _pyplot()
-    figure, axes = pyplot.subplots(figsize=(8, max(2.5, 0.5 * len(agents) + 1)))
+    figure = _figure(8, max(2.5, 0.5 * len(agents) + 1))
+    axes = figure.subplots()
     axes.barh(list(agents), list(handled), color="#4c72b0", label="messages")
     axes.barh(list(agents), list(excluded), color="#dd8452", label="marked no response needed")
     axes.set(xlabel="messages", title=title)
     axes.legend()
-    return _save(figure, stem, formats)
+    return figure
