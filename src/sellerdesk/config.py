@@ -12,6 +12,7 @@ Each key is declared once, as data (:data:`TOP_LEVEL_KEYS`, :data:`STORE_KEYS`,
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 import zoneinfo
@@ -52,6 +53,12 @@ TOP_LEVEL_KEYS: tuple[Key, ...] = (
         "TOML file of the Amazon policies you cite in Seller Support cases ([[policies]] with id, title, link)."),
     Key("case_follow_up_days", int, 2,
         "Days after a Seller Support case is opened or changes status until its follow-up is due."),
+    Key("replacement_rate_limit", float, 2.5,
+        "Replacement rate (percent of a store's orders per marketplace over 90 days) above which Amazon may warn."),
+    Key("replacement_rate_warn_margin", float, 0.5,
+        "Warn this many percentage points before the replacement rate limit (2.5 - 0.5: from 2.0 %)."),
+    Key("ledger_currency", str, "USD",
+        "Currency the after-sales ledger adds costs up in (each cost is converted at the rate recorded with it)."),
 )
 
 STORE_KEYS: tuple[Key, ...] = (
@@ -162,6 +169,9 @@ class Config:
     outbox_folder: str | None = None
     case_policies: str | None = None
     case_follow_up_days: int = 2
+    replacement_rate_limit: float = 2.5
+    replacement_rate_warn_margin: float = 0.5
+    ledger_currency: str = "USD"
     stores: tuple[StoreConfig, ...] = ()
     mailboxes: tuple[MailboxConfig, ...] = ()
     source: str = "<defaults>"
@@ -270,6 +280,14 @@ def _coerce(value: Any, key: Key, *, where: str) -> Any:
             raise ConfigError(f"{where}: {value!r} is not a whole number") from exc
     if key.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+    if key.type is float:
+        try:
+            number = float(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None or not math.isfinite(number) or number < 0:
+            raise ConfigError(f"{where}: expected a number of zero or more such as 2.5, got {value!r}")
+        return number
     if key.type is bool and not isinstance(value, bool):
         if isinstance(value, str) and value.lower() in {"true", "false", "1", "0"}:
             return value.lower() in {"true", "1"}

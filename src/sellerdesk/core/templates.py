@@ -44,6 +44,8 @@ VARIABLES: dict[str, str] = {
     "marketplace": "the marketplace's two-letter code, e.g. DE",
     "tip": "a fact from the product knowledge base",
     "checking": "what is being checked (holding replies)",
+    "problem": "the buyer's problem as the seller understood it (after-sales messages)",
+    "reason": "why a replacement was refused (after-sales messages)",
 }
 """Every variable a template may use, with what it stands for."""
 
