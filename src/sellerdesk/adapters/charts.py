@@ -94,3 +94,24 @@ def agent_load_figure(agents: Sequence[str], handled: Sequence[int], excluded: S
     axes.set(xlabel="messages", title=title)
     axes.legend()
     return figure
+
+
+def ranked_figure(labels: Sequence[str], counts: Sequence[int], *, title: str, xlabel: str = "replacements") -> Any:
+    """Horizontal bars of counts per label, the largest on top (after-sales causes by SKU, carrier, destination)."""
+    figure = _figure(8, max(2.5, 0.4 * len(labels) + 1))
+    axes = figure.subplots()
+    axes.barh(list(reversed(labels)), list(reversed(counts)), color="#4c72b0")
+    axes.set(xlabel=xlabel, title=title)
+    return figure
+
+
+def monthly_cost_figure(months: Sequence[str], replacements: Sequence[float], refunds: Sequence[float], *,
+                        currency: str, title: str = "After-sales cost per month") -> Any:
+    """Stacked bars per month: what replacements cost and what was refunded, in the ledger currency."""
+    figure = _figure(8, 4)
+    axes = figure.subplots()
+    axes.bar(list(months), list(replacements), color="#4c72b0", label="replacements")
+    axes.bar(list(months), list(refunds), bottom=list(replacements), color="#dd8452", label="refunds")
+    axes.set(xlabel="month", ylabel=currency, title=title)
+    axes.legend()
+    return figure

@@ -1,0 +1,200 @@
+"""The after-sales ledger from the database: rows, exports, the rolling replacement rate, causes, cost per month.
+
+The ledger holds every replacement case and every refund decision. The replacement rate of a store
+and marketplace is the replacements made or promised over the last 90 days divided by the orders of
+those 90 days; orders are counted from the SP-API order cache and the imported order reports (each
+order once, cancelled ones not at all). Causes are ranked over the same 90 days; the cost per month
+covers the whole ledger.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from sellerdesk.adapters import charts
+from sellerdesk.adapters.db.store import SqlStore
+from sellerdesk.adapters.db.tables import CachedOrder, ImportedOrder, RefundDecision, ReplacementCase, Store
+from sellerdesk.adapters.ledger_files import write_ledger
+from sellerdesk.config import Config
+from sellerdesk.core.after_sales.analysis import cost_per_month, rank
+from sellerdesk.core.after_sales.ledger import COLUMNS, LedgerRow
+from sellerdesk.core.after_sales.money import convert, parse_currency
+from sellerdesk.core.after_sales.order_report import ReportOrder
+from sellerdesk.core.after_sales.rates import WINDOW, Rate, replacement_rate
+from sellerdesk.core.after_sales.states import counts_as_replacement
+from sellerdesk.errors import ConfigError, InputError
+from sellerdesk.services.after_sales import state_of
+
+RANKED_BY = ("sku", "carrier", "destination")
+
+
+def ledger_currency(config: Config) -> str:
+    """The configured ledger currency.
+
+    Raises:
+        ConfigError: ``ledger_currency`` is not a three-letter currency code.
+    """
+    try:
+        return parse_currency(config.ledger_currency, what="ledger_currency")
+    except InputError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from exc
+
+
+def ledger_rows(store: SqlStore, *, store_name: str | None = None, start: datetime | None = None,
+                end: datetime | None = None) -> list[LedgerRow]:
+    """The ledger, oldest first: replacement cases by request time and refunds by decision time in [*start*, *end*)."""
+    cases = select(ReplacementCase, Store.name).join(Store, Store.id == ReplacementCase.store_id)
+    refunds = select(RefundDecision, Store.name).join(Store, Store.id == RefundDecision.store_id)
+    if store_name is not None:
+        cases, refunds = cases.where(Store.name == store_name), refunds.where(Store.name == store_name)
+    if start is not None:
+        cases = cases.where(ReplacementCase.requested_at >= start)
+        refunds = refunds.where(RefundDecision.decided_at >= start)
+    if end is not None:
+        cases = cases.where(ReplacementCase.requested_at < end)
+        refunds = refunds.where(RefundDecision.decided_at < end)
+    rows = [_case_row(row, name) for row, name in store.session.execute(cases)]
+    rows += [_refund_row(row, name) for row, name in store.session.execute(refunds)]
+    return sorted(rows, key=lambda r: (r.at, r.ref))
+
+
+def export_ledger(store: SqlStore, *, path: Path, fmt: str, store_name: str | None = None,
+                  start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
+    """Write the ledger to *path* as ``csv`` or ``xlsx``; returns ``{"path", "format", "rows"}``.
+
+    Raises:
+        InputError: an unknown format.
+        SellerdeskError: the file cannot be written.
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise InputError(f"unknown ledger format {fmt!r}; use csv or xlsx")
+    rows = ledger_rows(store, store_name=store_name, start=start, end=end)
+    written = write_ledger(path, COLUMNS, (row.values() for row in rows), fmt=fmt)
+    return {"path": str(path), "format": fmt, "rows": written}
+
+
+def import_orders(store: SqlStore, *, store_name: str, orders: Iterable[ReportOrder], now: datetime) -> dict[str, int]:
+    """Add the orders of an order report (an order already imported is updated, never counted twice).
+
+    Returns:
+        ``{"added", "updated"}``.
+    """
+    owner = store.ensure_store_named(store_name, now=now)
+    known = {row.order_id: row for row in store.session.scalars(
+        select(ImportedOrder).where(ImportedOrder.store_id == owner.id))}
+    added = updated = 0
+    for order in orders:
+        row = known.get(order.order_id)
+        if row is None:
+            row = ImportedOrder(store_id=owner.id, order_id=order.order_id)
+            store.session.add(row)
+            known[order.order_id] = row
+            added += 1
+        else:
+            updated += 1
+        row.marketplace, row.purchase_date, row.status = order.marketplace, order.purchase_date, order.status
+        row.imported_at = now
+    store.session.flush()
+    return {"added": added, "updated": updated}
+
+
+def replacement_rates(store: SqlStore, *, config: Config, now: datetime,
+                      store_name: str | None = None) -> list[Rate]:
+    """The rolling 90-day replacement rate of every store (or one) and marketplace, with its level."""
+    start = now - WINDOW
+    stores = [s for s in store.list_stores() if store_name is None or s.name == store_name]
+    limit = Decimal(str(config.replacement_rate_limit))
+    margin = Decimal(str(config.replacement_rate_warn_margin))
+    rates = []
+    for shop in stores:
+        orders = _orders_by_marketplace(store, shop.id, start=start, end=now)
+        replaced: Counter[str | None] = Counter(
+            row.marketplace for row in store.session.scalars(select(ReplacementCase).where(
+                ReplacementCase.store_id == shop.id, ReplacementCase.requested_at >= start,
+                ReplacementCase.requested_at < now))
+            if counts_as_replacement(state_of(row)))
+        markets = sorted(set(shop.marketplaces or ()) | set(orders) | set(replaced), key=lambda m: m or "")
+        rates += [replacement_rate(store=shop.name, marketplace=m, replacements=replaced[m], orders=orders[m],
+                                   limit=limit, margin=margin) for m in markets]
+    return rates
+
+
+def report(store: SqlStore, *, config: Config, now: datetime, store_name: str | None = None) -> dict[str, Any]:
+    """Rates, causes ranked by SKU, carrier and destination over 90 days, and the cost per month.
+
+    Returns:
+        ``{"rates": [...], "causes": {"sku": [...], "carrier": [...], "destination": [...]}, "months": [...],
+        "currency"}`` (JSON-ready; amounts as exact text in the ledger currency).
+    """
+    recent = ledger_rows(store, store_name=store_name, start=now - WINDOW, end=now)
+    return {"rates": [r.to_dict() for r in replacement_rates(store, config=config, now=now, store_name=store_name)],
+            "causes": {by: [r.to_dict() for r in rank(recent, by=by)] for by in RANKED_BY},
+            "months": [m.to_dict() for m in cost_per_month(ledger_rows(store, store_name=store_name))],
+            "currency": ledger_currency(config)}
+
+
+def write_charts(figures: dict[str, Any], *, directory: Path, prefix: str = "") -> list[Path]:
+    """Draw the report's charts (causes by SKU, carrier and destination; cost per month) as SVG and PNG.
+
+    *figures* is what :func:`report` returned.
+
+    Raises:
+        ConfigError: matplotlib is not installed.  SellerdeskError: a file cannot be written.
+    """
+    written: list[Path] = []
+    for by in RANKED_BY:
+        ranked = figures["causes"][by][:15]
+        figure = charts.ranked_figure([str(r["value"]) for r in ranked], [int(r["replacements"]) for r in ranked],
+                                      title=f"Replacements by {by}, last 90 days")
+        written += charts.save_figure(figure, directory / f"{prefix}replacements-by-{by}")
+    months = figures["months"]
+    figure = charts.monthly_cost_figure([m["month"] for m in months], [float(m["replacement_cost"]) for m in months],
+                                        [float(m["refunded"]) for m in months], currency=figures["currency"])
+    written += charts.save_figure(figure, directory / f"{prefix}after-sales-cost")
+    return written
+
+
+def _orders_by_marketplace(store: SqlStore, store_id: int, *, start: datetime, end: datetime) -> Counter[str | None]:
+    seen: dict[str, str | None] = {}
+    for order_id, marketplace, status in store.session.execute(
+            select(ImportedOrder.order_id, ImportedOrder.marketplace, ImportedOrder.status).where(
+                ImportedOrder.store_id == store_id, ImportedOrder.purchase_date >= start,
+                ImportedOrder.purchase_date < end)):
+        if status not in ("cancelled", "canceled"):
+            seen[order_id] = marketplace
+    for row in store.session.scalars(select(CachedOrder).where(CachedOrder.store_id == store_id,
+                                                               CachedOrder.status != "cancelled")):
+        bought = row.data.get("purchase_date") if row.data else None
+        if isinstance(bought, str) and start <= datetime.fromisoformat(bought) < end:
+            seen.setdefault(row.order_id, row.marketplace)
+    return Counter(seen.values())
+
+
+def _case_row(row: ReplacementCase, store_name: str) -> LedgerRow:
+    costs = (row.cost_item, row.cost_packing, row.cost_postage)
+    total = sum((c or Decimal(0) for c in costs), Decimal(0)) if any(c is not None for c in costs) else None
+    return LedgerRow(
+        kind="replacement", ref=f"R{row.id}", store=store_name, order_id=row.order_id, marketplace=row.marketplace,
+        destination=row.destination, sku=row.sku, asin=row.asin, quantity=row.quantity, cause=row.cause,
+        state=row.state, at=row.requested_at, original_carrier=row.original_carrier, carrier=row.carrier,
+        tracking_number=row.tracking_number, cost_item=row.cost_item, cost_packing=row.cost_packing,
+        cost_postage=row.cost_postage, refund=None, total=total, currency=row.cost_currency, fx_rate=row.fx_rate,
+        converted=convert(total, row.fx_rate) if total is not None and row.fx_rate is not None else None,
+        ledger_currency=row.ledger_currency, tracking_uploaded=row.tracking_uploaded, return_closed=row.return_closed)
+
+
+def _refund_row(row: RefundDecision, store_name: str) -> LedgerRow:
+    return LedgerRow(
+        kind="refund", ref=f"F{row.id}", store=store_name, order_id=row.order_id, marketplace=row.marketplace,
+        destination=None, sku=row.sku, asin=row.asin, quantity=0, cause=row.reason, state="refunded",
+        at=row.decided_at, original_carrier=None, carrier=None, tracking_number=None, cost_item=None,
+        cost_packing=None, cost_postage=None, refund=row.amount, total=row.amount, currency=row.currency,
+        fx_rate=row.fx_rate, converted=convert(row.amount, row.fx_rate), ledger_currency=row.ledger_currency,
+        tracking_uploaded=None, return_closed=None)
