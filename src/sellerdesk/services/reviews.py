@@ -2,10 +2,11 @@
 
 For every cached order of a store the rules of :mod:`sellerdesk.core.solicitation` decide: asked
 already, cancelled, an open problem (the buyer's messages about the order show a complaint, a
-return, a defect... or negative words; or the order had a cancellation request or an
-undeliverable parcel), outside the window, or not the send slot yet (Tuesday to
-Friday around 10:00 buyer time). Due orders are asked for when Amazon offers the action. Every
-decision lands in the ledger (``review_requests``), so the reasons for skipping are on record.
+return, a defect... or negative words; the order had a cancellation request or an undeliverable
+parcel; or a replacement case or a return request is in progress for it), outside the window, or
+not the send slot yet (Tuesday to Friday around 10:00 buyer time). Due orders are asked for when
+Amazon offers the action. Every decision lands in the ledger (``review_requests``), so the reasons
+for skipping are on record.
 A dry run decides and reports but neither calls the send operation nor writes the ledger.
 """
 
@@ -24,7 +25,9 @@ from sellerdesk.config import StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.core.orders import OrderSnapshot
 from sellerdesk.core.solicitation import decide, open_problem
+from sellerdesk.services.after_sales import orders_in_progress
 from sellerdesk.services.database import Database
+from sellerdesk.services.returns import orders_with_open_returns
 
 SOLICITATION = "productReviewAndSellerFeedback"
 
@@ -68,13 +71,16 @@ def request_reviews(db: Database, store: StoreConfig, *, client: SpApiClient, no
         events: dict[str, list[str]] = {}
         for event in records.events(store_id, handled=None):
             events.setdefault(event.order_id, []).append(event.trigger)
+        replacing = orders_in_progress(sql, store_id)
+        returning = orders_with_open_returns(sql, store_id)
         work = []
         for row in records.cached_orders(store_id):
             if not row.data:
                 continue
             ledger = records.review(store_id, row.order_id)
             intents, texts = records.buyer_signals(store_id, row.order_id)
-            problem = open_problem(intents=intents, texts=texts, order_events=events.get(row.order_id, ()))
+            problem = open_problem(intents=intents, texts=texts, order_events=events.get(row.order_id, ()),
+                                   replacement_open=row.order_id in replacing, return_open=row.order_id in returning)
             work.append((OrderSnapshot.from_dict(row.data), ledger is not None and ledger.state == "requested",
                          problem))
     for done, (order, already, problem) in enumerate(work, start=1):
