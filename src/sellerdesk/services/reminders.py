@@ -49,6 +49,7 @@ from sellerdesk.core.reminders import (
 from sellerdesk.core.sla import due_at
 from sellerdesk.core.working_hours import safe_by
 from sellerdesk.errors import ConfigError, SellerdeskError, StoreError
+from sellerdesk.services.after_sales_reminders import after_sales_due
 from sellerdesk.services.calendar import build_calendar
 from sellerdesk.services.cases import due_follow_ups
 from sellerdesk.services.database import Database
@@ -202,17 +203,20 @@ def _send_once(db: Database, channel: Channel, *, key: str, store_name: str, tit
 
 
 def digest_lines(db: Database, config: Config, store_name: str, *, now: datetime) -> list[str]:
-    """The lines of a store's morning digest: open threads, overdue ones, the last 7 days' figures."""
+    """The lines of a store's morning digest: open threads, overdue ones, the last 7 days' figures, and the
+    after-sales work due (:mod:`sellerdesk.services.after_sales_reminders`)."""
     clocks = [c for c in thread_clocks(db, config, now=now) if c.store == store_name]
     overdue = sum(1 for c in clocks if c.deadline <= now)
     with db.reading() as store:
         week = response_metrics(store, start=now - timedelta(days=7), end=now, scope=Scope(store=store_name))
+        after_sales = after_sales_due(store, store_name=store_name, now=now,
+                                      zone=ZoneInfo(config.store(store_name).timezone)).lines()
     share = "no answered messages" if week.within_24h_share is None else f"{week.within_24h_share:.0%} within 24 h"
     lines = [f"{len(clocks)} threads waiting for an answer, {overdue} past Amazon's deadline",
              f"last 7 days: {week.measured} messages measured, {share}"]
     soonest = sorted(clocks, key=lambda c: c.deadline)[:10]
     lines += [f"thread {c.thread_id}: due {c.deadline.isoformat()}" for c in soonest]
-    return lines
+    return lines + after_sales
 
 
 def deliver_by_config(config: Config, *, webhooks: HttpWebhookSender | None = None) -> Deliver:
