@@ -141,8 +141,19 @@ def _host_of(found: str) -> str:
     return re.sub(r"\s*[\[\(\{]\s*(?:dot|\.)\s*[\]\)\}]\s*|\s+dot\s+", ".", host).strip(".")
 
 
-def find_emails(draft: Draft) -> Iterator[Finding]:
-    """Every e-mail address, also written as ``name at gmail dot com`` or ``name[at]shop.com``."""
+def find_emails(draft: Draft) -> list[Finding]:
+    """Every e-mail address, also written as ``name at gmail dot com`` or ``name[at]shop.com``.
+
+    Worked out once per draft: ``external_link`` needs the same spans to skip the addresses' domains.
+    """
+    cached = draft.memo.get("emails")
+    if not isinstance(cached, list):
+        cached = list(_emails(draft))
+        draft.memo["emails"] = cached
+    return cached
+
+
+def _emails(draft: Draft) -> Iterator[Finding]:
     for match in draft.search_matches(_EMAIL, "email"):
         found = match.group(0)
         if not _PLAIN_EMAIL.fullmatch(found):

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 # Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
-# Characters NFKC leaves alone (Latin-1 letters, Latin Extended-A, dashes, quotes, the euro sign):
-# text made only of them skips normalisation, which costs more than all other folding.
-_NEEDS_NFKC = re.compile(
-    "[^\x00-\x9f\xa1-\xa7\xa9\xab-\xae\xb0\xb1\xb6\xb7\xbb\xbf-\u0131\u0134-\u013e\u0141-\u0148"
-    "\u014a-\u017e\u2013\u2014\u2018-\u201e\u2020-\u2022\u20ac]")
 _INVISIBLE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+# Full-width ASCII forms, which NFKC maps one to one to ASCII: replaced first, Japanese text with
+# full-width brackets or digits is then usually already normalised, which is much quicker to confirm
+# than to normalise.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,9 @@ def fold(text: str) -> Folded:
     """Return the folded view of *text*: NFKC, lower case, invisible characters removed."""
     if text.isascii():
         return Folded(text.lower())
+    # One substring test per invisible character: quick, as a Latin-1 text cannot hold any of them.
     if not any(char in text for char in _INVISIBLE_CHARS):
-        normal = (unicodedata.normalize("NFKC", text) if _NEEDS_NFKC.search(text) else text).lower()
+        normal = _nfkc(text).lower()
         if len(normal) == len(text):
             # Full-width forms and most compatibility characters fold one to one: no map needed.
             return Folded(normal)
@@ -62,6 +62,22 @@ def fold(text: str) -> Folded:
         chars.append(folded)
         origin.extend([index] * len(folded))
     return Folded("".join(chars), tuple(origin))
+
+
+def _nfkc(text: str) -> str:
+    """NFKC of *text*, with shortcuts for text NFKC leaves alone (the same result, sooner).
+
+    Normalising costs more than all other folding, while confirming that a text is already
+    normalised is a quick check.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = _FULL_WIDTH.sub(_to_ascii, text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def _to_ascii(match: re.Match[str]) -> str:
+    return chr(ord(match.group(0)) - 0xFEE0)
 
 
 def substitute(view: Folded, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> Folded:
