@@ -22,6 +22,8 @@ from sellerdesk.config import Config
 from sellerdesk.errors import NotFoundError, StoreError
 from sellerdesk.services.database import Database
 from sellerdesk.web import auth, composer, inbox
+from sellerdesk.web.api import PREFIX as API_PREFIX
+from sellerdesk.web.api import create_api
 from sellerdesk.web.context import AppState, LoginRequired, render
 from sellerdesk.web.i18n import load_catalogues
 from sellerdesk.web.security import LoginLimiter, SecurityHeadersMiddleware
@@ -72,6 +74,7 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(API_PREFIX, create_api(app.state.sellerdesk))  # the JSON API, with its own OpenAPI and errors
     app.include_router(auth.router)
     app.include_router(inbox.router)
     app.include_router(composer.router)

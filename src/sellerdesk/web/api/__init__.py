@@ -1,0 +1,38 @@
+"""The JSON API for ERPs at ``/api/v1``: threads, messages, drafts, checks, sends and metrics.
+
+A FastAPI application of its own, mounted inside the web app by
+:func:`sellerdesk.web.app.create_app`, so that it has its own OpenAPI document
+(``/api/v1/openapi.json``), its own error shape (:mod:`sellerdesk.web.api.errors`) and its own
+authentication (bearer API tokens only: :mod:`sellerdesk.web.api.auth`).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from sellerdesk import __version__
+from sellerdesk.web.api import metrics, replies, threads
+from sellerdesk.web.api.errors import install_error_handlers
+from sellerdesk.web.context import AppState
+
+PREFIX = "/api/v1"
+
+DESCRIPTION = """The JSON API of sellerdesk for ERPs and scripts.
+
+Every request carries an API token: `Authorization: Bearer sd_...` (an admin creates one with
+`sellerdesk token create NAME --user USER`). The token acts as its user: the stores the user
+may see, and the user's role (viewers read only). Session cookies of the web app are not
+accepted. Every error answer is `{"error": {"code", "message", "details"?}}`.
+"""
+
+
+def create_api(app_state: AppState) -> FastAPI:
+    """The API application over the web app's state (mount it at :data:`PREFIX`)."""
+    api = FastAPI(title="sellerdesk API", version=__version__, description=DESCRIPTION,
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+    api.state.sellerdesk = app_state
+    api.include_router(threads.router)
+    api.include_router(replies.router)
+    api.include_router(metrics.router)
+    install_error_handlers(api)
+    return api
