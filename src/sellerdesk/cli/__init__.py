@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "sellerdesk.cli.thread_commands",
     "sellerdesk.cli.report_commands",
     "sellerdesk.cli.case_commands",
+    "sellerdesk.cli.replacement_commands",
     "sellerdesk.cli.token_commands",
 )
 

@@ -86,6 +86,20 @@ class Costs:
         return convert(self.total, self.fx_rate)
 
 
+def rate_from(record: dict[str, Any], *, currency: str, ledger_currency: str) -> Decimal:
+    """The exchange rate ``fx_rate`` of *record*; 1 for an amount in the ledger currency itself.
+
+    Raises:
+        InputError: the rate is missing for another currency, or is not a number above zero.
+    """
+    if record.get("fx_rate") is not None:
+        return parse_rate(record["fx_rate"])
+    if currency == ledger_currency:
+        return Decimal(1)
+    raise InputError(f"fx_rate: an amount in {currency} needs the rate to the ledger currency {ledger_currency} "
+                     f"(how many {ledger_currency} one {currency} was worth)")
+
+
 def costs_from(record: dict[str, Any], *, ledger_currency: str) -> Costs:
     """Read ``cost_item``, ``cost_packing``, ``cost_postage``, ``currency`` and ``fx_rate`` from *record*.
 
@@ -95,13 +109,7 @@ def costs_from(record: dict[str, Any], *, ledger_currency: str) -> Costs:
         InputError: a field is missing or malformed (the message names it).
     """
     currency = parse_currency(record.get("currency"))
-    if "fx_rate" in record and record["fx_rate"] is not None:
-        rate = parse_rate(record["fx_rate"])
-    elif currency == ledger_currency:
-        rate = Decimal(1)
-    else:
-        raise InputError(f"fx_rate: costs in {currency} need the rate to the ledger currency {ledger_currency} "
-                         f"(how many {ledger_currency} one {currency} was worth)")
+    rate = rate_from(record, currency=currency, ledger_currency=ledger_currency)
     return Costs(item=parse_amount(record.get("cost_item", 0), what="cost_item"),
                  packing=parse_amount(record.get("cost_packing", 0), what="cost_packing"),
                  postage=parse_amount(record.get("cost_postage", 0), what="cost_postage"),
