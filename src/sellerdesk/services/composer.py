@@ -1,22 +1,25 @@
 """The reply composer: check a draft as the agent types, with the context the send will use.
 
 The check here is the one :func:`sellerdesk.services.replies.queue_reply` runs when the
-reply is queued (same kind, thread context and recent replies as history), plus the store's
-``[compliance]`` settings, so what the agent sees while typing is what the send decides.
+reply is queued: both build their context with
+:func:`~sellerdesk.services.replies.reply_check_context` (same kind, thread context and recent
+replies as history) and the store's ``[compliance]`` settings, so what the agent sees while
+typing is what the send decides. When the guard finds the draft too much like a recent reply,
+:func:`closest_reply` names that reply.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from sellerdesk.adapters.db.deliveries import DeliveryQueries
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Store
 from sellerdesk.config import Config
 from sellerdesk.core import compliance
-from sellerdesk.core.compliance import CheckContext, CheckResult, HistoryMessage
-from sellerdesk.core.reply_mail import reply_subject
-from sellerdesk.services.compliance import rule_settings
+from sellerdesk.core.compliance import CheckResult
+from sellerdesk.core.compliance.similarity import similarity
+from sellerdesk.services.replies import recent_replies, reply_check_context, thread_rule_settings
 
 MAX_DRAFT_CHARACTERS = 20_000
 """Longer drafts are checked up to here: a reply that long is a mistake, and the check stays quick."""
@@ -30,21 +33,39 @@ def check_draft(store: SqlStore, *, config: Config, thread_id: int, text: str, n
         ConfigError: the ``[compliance]`` section is wrong.
     """
     thread = store.get_thread(thread_id)
-    queries = DeliveryQueries(store)
-    parent = queries.last_buyer_message(thread.id)
-    shop = store.session.get(Store, thread.store_id)
-    store_name = shop.name if shop is not None else None
-    settings = rule_settings(config, store=store_name)
-    # The near-duplicate window bounds the history, as when the reply is queued.
-    history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
-               for m in queries.recent_replies(thread.store_id,
-                                               since=now - timedelta(days=settings.near_duplicate_window_days),
-                                               limit=max(settings.near_duplicate_window_count, 1))]
-    context = CheckContext(
-        subject=reply_subject(thread.subject),
-        marketplace=thread.marketplace or (parent.marketplace if parent else None),
-        order_id=thread.order_id, buyer_language=parent.language if parent else None,
-        received_at=parent.received_at if parent else None, replied_at=now, history=history)
-    return compliance.check(text[:MAX_DRAFT_CHARACTERS], kind="reply", context=context,
-                            settings=settings)
+    settings = thread_rule_settings(store, config, thread)
+    context = reply_check_context(store, thread, parent=DeliveryQueries(store).last_buyer_message(thread.id),
+                                  settings=settings, now=now)
+    return compliance.check(text[:MAX_DRAFT_CHARACTERS], kind="reply", context=context, settings=settings)
 
+
+@dataclass(frozen=True)
+class Resemblance:
+    """The recent reply a draft is most like, and how much (0-1, the near-duplicate rule's measure)."""
+
+    share: float
+    message_id: int
+    thread_id: int | None
+    sent_at: datetime
+    text: str
+
+
+def closest_reply(store: SqlStore, *, config: Config, thread_id: int, text: str, now: datetime) -> Resemblance | None:
+    """The store's recent reply that *text* is most like, among those the near-duplicate rule compares with.
+
+    ``None`` when the store has sent nothing inside the window.
+
+    Raises:
+        NotFoundError: no thread has that id.
+        ConfigError: the ``[compliance]`` section is wrong.
+    """
+    thread = store.get_thread(thread_id)
+    settings = thread_rule_settings(store, config, thread)
+    best: Resemblance | None = None
+    draft = text[:MAX_DRAFT_CHARACTERS]
+    for reply in recent_replies(store, thread.store_id, settings=settings, now=now):
+        share = similarity(draft, reply.text)
+        if best is None or share > best.share:
+            best = Resemblance(share=share, message_id=reply.id, thread_id=reply.thread_id,
+                               sent_at=reply.sent_at or reply.received_at, text=reply.text)
+    return best

@@ -17,7 +17,7 @@ from typing import Any
 
 from sellerdesk.adapters.db.deliveries import DeliveryQueries
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Message, Store
+from sellerdesk.adapters.db.tables import Message, Store, Thread
 from sellerdesk.config import Config
 from sellerdesk.core import compliance
 from sellerdesk.core.amazon_mail import normalise_alias
@@ -69,20 +69,14 @@ def queue_reply(store: SqlStore, *, thread_id: int, text: str, actor: Actor, now
         raise ConfigError(f"store {thread.store_id} has no mailbox with from_address; add from_address (the "
                           "address approved in Seller Central) to its [[mailboxes]] table and run ingest once")
     assert parent is not None
-    subject = reply_subject(thread.subject)
     tuning = settings or RuleSettings()
-    since = now - timedelta(days=tuning.near_duplicate_window_days)
-    history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
-               for m in queries.recent_replies(thread.store_id, since=since,
-                                               limit=max(tuning.near_duplicate_window_count, 1))]
-    result = (checker or compliance.check)(text, kind="reply", settings=tuning, context=CheckContext(
-        subject=subject, marketplace=thread.marketplace or parent.marketplace, order_id=thread.order_id,
-        buyer_language=parent.language, received_at=parent.received_at, replied_at=now, history=history))
+    context = reply_check_context(store, thread, parent=parent, settings=tuning, now=now)
+    result = (checker or compliance.check)(text, kind="reply", settings=tuning, context=context)
     overridden = result.blocked and _require_override(result, actor, override_reason, thread_id=thread_id)
     message_id = make_message_id(mailbox.from_address, unique=f"sd.{uuid.uuid4().hex}")
     row = Message(
         store_id=thread.store_id, thread_id=thread.id, direction="out", kind="reply", message_key=f"out:{message_id}",
-        message_id=message_id, in_reply_to=parent.message_id, subject=subject, text=text,
+        message_id=message_id, in_reply_to=parent.message_id, subject=context.subject, text=text,
         from_address=mailbox.from_address, to_address=to_address, order_id=thread.order_id, asin=thread.asin,
         buyer_alias=normalise_alias(to_address), buyer_name=parent.buyer_name, marketplace=thread.marketplace,
         language=parent.language, received_at=now, created_at=now, state="queued", parser_version=0,
@@ -99,6 +93,49 @@ def queue_reply(store: SqlStore, *, thread_id: int, text: str, actor: Actor, now
     return row.id
 
 
+def recent_replies(store: SqlStore, store_id: int, *, settings: RuleSettings, now: datetime) -> list[Message]:
+    """The store's replies inside the near-duplicate window of *settings*, oldest first.
+
+    These are the replies a new reply is compared with (the near-duplicate and repeat-review rules).
+    """
+    since = now - timedelta(days=settings.near_duplicate_window_days)
+    limit = max(settings.near_duplicate_window_count, 1)
+    return DeliveryQueries(store).recent_replies(store_id, since=since, limit=limit)
+
+
+def reply_check_context(store: SqlStore, thread: Thread, *, parent: Message | None, settings: RuleSettings,
+                        now: datetime) -> CheckContext:
+    """What the compliance guard knows around a reply in *thread* sent at *now*.
+
+    The same context serves the check while the reply is typed and the check when it is queued,
+    so the agent sees what the send will decide.
+
+    Args:
+        store: the repository of the caller's transaction.
+        thread: the thread answered.
+        parent: its newest buyer message (the one answered), if any.
+        settings: the store's rule tuning; its near-duplicate window bounds the history.
+        now: when the reply is sent.
+    """
+    history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
+               for m in recent_replies(store, thread.store_id, settings=settings, now=now)]
+    return CheckContext(
+        subject=reply_subject(thread.subject),
+        marketplace=thread.marketplace or (parent.marketplace if parent is not None else None),
+        order_id=thread.order_id, buyer_language=parent.language if parent is not None else None,
+        received_at=parent.received_at if parent is not None else None, replied_at=now, history=history)
+
+
+def thread_rule_settings(store: SqlStore, config: Config, thread: Thread) -> RuleSettings:
+    """The ``[compliance]`` tuning of the store *thread* belongs to.
+
+    Raises:
+        ConfigError: the ``[compliance]`` section is wrong.
+    """
+    shop = store.session.get(Store, thread.store_id)
+    return rule_settings(config, store=shop.name if shop is not None else None)
+
+
 def _require_override(result: CheckResult, actor: Actor, reason: str | None, *, thread_id: int) -> bool:
     refusal = override_refusal(actor, reason)
     if refusal is None:
@@ -106,8 +143,6 @@ def _require_override(result: CheckResult, actor: Actor, reason: str | None, *, 
     found = "; ".join(f"{f.rule} ({f.excerpt!r}): {f.suggestion}" for f in result.findings if f.severity == "block")
     raise SendBlockedError(f"reply to thread {thread_id} blocked by the compliance guard: {found}. "
                            f"Rewrite it, or: {refusal}")
-
-
 
 
 def actor_named(store: SqlStore, user_name: str | None, *, local_name: str, store_id: int | None = None) -> Actor:
@@ -144,10 +179,7 @@ def reply_as(store: SqlStore, *, user_name: str | None, local_name: str, thread_
     """
     thread = store.get_thread(thread_id)
     actor = actor_named(store, user_name, local_name=local_name, store_id=thread.store_id)
-    settings = None
-    if config is not None:
-        shop = store.session.get(Store, thread.store_id)
-        settings = rule_settings(config, store=shop.name if shop is not None else None)
+    settings = thread_rule_settings(store, config, thread) if config is not None else None
     message_id = queue_reply(store, thread_id=thread_id, text=text, actor=actor, now=now,
                              override_reason=override_reason, settings=settings)
     message = store.get_message(message_id)
