@@ -83,6 +83,6 @@ def cost_per_month(rows: Iterable[LedgerRow]) -> list[MonthCost]:
     for month in sorted(months):
         replaced = [r for r in months[month] if r.kind == "replacement"]
         refunded = [r for r in months[month] if r.kind == "refund"]
-        out.append(MonthCost(month, len(replaced), sum((r.converted or Decimal(0) for r in replaced), Decimal(0)),
-                             len(refunded), sum((r.converted or Decimal(0) for r in refunded), Decimal(0))))
+        out.append(MonthCost(month, len(replaced), sum((r.converted or Decimal(0) for r in replaced), Decimal("0.00")),
+                             len(refunded), sum((r.converted or Decimal(0) for r in refunded), Decimal("0.00"))))
     return out
