@@ -164,6 +164,44 @@ def ensure_demo_user(store: SqlStore, *, now: datetime) -> User:
     return add_user(store, name=DEMO_USER, password=DEMO_PASSWORD, role="agent", now=now, check_password=False)
 
 
+def list_users(store: SqlStore) -> list[User]:
+    """Every user, active ones first, by name."""
+    return list(store.session.scalars(select(User).order_by(User.active.desc(), User.name)))
+
+
+def change_user(store: SqlStore, *, name: str, actor: str, now: datetime, role: str | None = None,
+                stores: Sequence[str] | None = None, ui_language: str | None = None,
+                active: bool | None = None) -> User:
+    """Change a user's role, stores, UI language or whether they may sign in; audited as ``user_change``.
+
+    Arguments left ``None`` stay as they are; ``stores=[]`` means every store.
+
+    Raises:
+        NotFoundError: no such user, or a store in *stores* does not exist.
+        InputError: a bad role or language, or *actor* would take away their own admin role or access.
+    """
+    user = require_user(store, name)
+    if role is not None and role not in ROLES:
+        raise InputError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if ui_language is not None and ui_language not in UI_LANGUAGES:
+        raise InputError(f"UI language {ui_language!r} is not one of {', '.join(UI_LANGUAGES)}")
+    if name == actor and (active is False or (role is not None and role != user.role == "admin")):
+        raise InputError(f"{name!r} cannot disable their own account or drop their own admin role; "
+                         "ask another admin to do it")
+    for store_name in stores or ():
+        store.get_store(store_name)
+    changes: dict[str, object] = {}
+    new_stores = None if stores is None else (list(stores) or [ALL_STORES])
+    for field, value in (("role", role), ("stores", new_stores), ("ui_language", ui_language), ("active", active)):
+        if value is not None and getattr(user, field) != value:
+            changes[field] = value
+            setattr(user, field, value)
+    if changes:
+        store.audit(actor, "user_change", at=now, detail={"user": name, **changes})
+    store.session.flush()
+    return user
+
+
 def require_user(store: SqlStore, name: str) -> User:
     """The user called *name*.
 

@@ -21,7 +21,7 @@ from sellerdesk import __version__
 from sellerdesk.config import Config
 from sellerdesk.errors import NotFoundError, StoreError
 from sellerdesk.services.database import Database
-from sellerdesk.web import auth, composer, inbox
+from sellerdesk.web import admin, admin_templates, admin_users, auth, composer, dashboard, inbox
 from sellerdesk.web.api import PREFIX as API_PREFIX
 from sellerdesk.web.api import create_api
 from sellerdesk.web.context import AppState, LoginRequired, render
@@ -78,6 +78,10 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
     app.include_router(auth.router)
     app.include_router(inbox.router)
     app.include_router(composer.router)
+    app.include_router(dashboard.router)
+    app.include_router(admin.router)
+    app.include_router(admin_users.router)
+    app.include_router(admin_templates.router)
     _add_error_pages(app)
     return app
 
