@@ -6,7 +6,7 @@ A thread moves through these states::
 
 ``new``: nobody has looked at it yet; ``open``: being worked on; ``waiting_on_buyer``: the team
 asked the buyer something; ``on_hold``: held back for a reason of :data:`HOLD_REASONS` (a
-suspicious message, information awaited from a carrier or the warehouse); ``answered``: the
+suspicious message, information awaited from a carrier or the warehouse, an escalation); ``answered``: the
 last buyer message has a reply; ``closed``: done. A new buyer message reopens a thread that
 was waiting on the buyer, answered or closed (:data:`REOPENED_BY_BUYER`); a thread on hold
 stays on hold, because the reason for holding it has not gone away, but its new message is on
@@ -37,8 +37,8 @@ class ThreadState(enum.StrEnum):
     CLOSED = "closed"
 
 
-HOLD_REASONS = ("suspicious", "waiting_for_information")
-"""Why a thread may be put on hold."""
+HOLD_REASONS = ("suspicious", "waiting_for_information", "escalated")
+"""Why a thread may be put on hold (``escalated``: handed to a senior colleague or a manager)."""
 
 _ALLOWED: dict[ThreadState, frozenset[ThreadState]] = {
     ThreadState.NEW: frozenset(set(ThreadState) - {ThreadState.NEW}),

@@ -135,12 +135,13 @@ _HISTORY = 20  # recent replies the near-duplicate rule compares with
 
 
 def draft_for_thread(store: SqlStore, *, thread_id: int, now: datetime, signature: str | None = None,
-                     writer: Writer | None = None, settings: RuleSettings | None = None) -> MessageDraft:
+                     writer: Writer | None = None, settings: RuleSettings | None = None,
+                     holding: bool = False) -> MessageDraft:
     """The draft for a stored thread's latest buyer message, with everything the database knows.
 
     The order comes from the SP-API order cache, the knowledge base and templates from the store,
     the store's recent replies feed the near-duplicate rule, and the buyer's history feeds the
-    suspicion signals; a thread on hold gets a holding reply.
+    suspicion signals; a thread on hold, or *holding*, gets a holding reply.
 
     Raises:
         NotFoundError: no such thread, or it has no buyer message to answer.
@@ -166,6 +167,6 @@ def draft_for_thread(store: SqlStore, *, thread_id: int, now: datetime, signatur
         latest.text, subject=latest.subject, marketplace=latest.marketplace or thread.marketplace,
         buyer_name=latest.buyer_name, order=OrderSnapshot.from_dict(cached.data) if cached else None,
         store_name=store_name, signature=signature, knowledge=knowledge.knowledge_of(store, store_name=store_name),
-        history=history, replied_at=now, holding=thread.state == "on_hold",
+        history=history, replied_at=now, holding=holding or thread.state == "on_hold",
         suspicion=assess_thread(store, thread_id=thread.id),
         library=templates.store_library(store, store_name=store_name), settings=settings, writer=writer)

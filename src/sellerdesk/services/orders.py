@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
+from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.spapi.client import SpApiClient
 from sellerdesk.adapters.spapi.errors import (
     SpApiInvalidInputError,
@@ -143,11 +144,16 @@ def cached_order(db: Database, *, store_name: str, order_id: str) -> OrderView |
     """
     with db.reading() as sql:
         store = sql.find_store(store_name)
-        row = SpApiRecords(sql).cached_order(store.id, order_id) if store is not None else None
-        if row is None:
-            return None
-        snapshot = OrderSnapshot.from_dict(row.data) if row.data else None
-        return OrderView(order_id, snapshot, row.fetched_at, from_cache=True, problem=row.last_error)
+        return cached_order_in(sql, store_id=store.id, order_id=order_id) if store is not None else None
+
+
+def cached_order_in(sql: SqlStore, *, store_id: int, order_id: str) -> OrderView | None:
+    """:func:`cached_order` inside the caller's transaction, for the store with id *store_id*."""
+    row = SpApiRecords(sql).cached_order(store_id, order_id)
+    if row is None:
+        return None
+    snapshot = OrderSnapshot.from_dict(row.data) if row.data else None
+    return OrderView(order_id, snapshot, row.fetched_at, from_cache=True, problem=row.last_error)
 
 
 def _marketplace_problem(store: StoreConfig, snapshot: OrderSnapshot, expected: str | None = None) -> str | None:

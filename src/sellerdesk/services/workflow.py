@@ -32,8 +32,11 @@ ROUND_ROBIN_ACTION = "thread.assigned_round_robin"
 
 
 def set_state(store: SqlStore, *, thread_id: int, state: str, actor: str, now: datetime,
-              reason: str | None = None) -> dict[str, Any]:
+              reason: str | None = None, note: str | None = None) -> dict[str, Any]:
     """Move a thread to *state* (see :mod:`sellerdesk.core.workflow`); return ``{"thread", "from", "state"}``.
+
+    *reason* is one of the hold reasons when the thread goes on hold; *note*, the person's own
+    words on why, goes to the audit log with it.
 
     Raises:
         NotFoundError: no thread has that id.
@@ -47,7 +50,8 @@ def set_state(store: SqlStore, *, thread_id: int, state: str, actor: str, now: d
     thread.state = state
     thread.updated_at = now
     store.audit(actor, "thread.state", at=now, store_id=thread.store_id, thread_id=thread.id,
-                detail={"from_state": before, "to_state": state, "reason": reason})
+                detail={"from_state": before, "to_state": state, "reason": reason,
+                        **({"note": note} if note else {})})
     return {"thread": thread_id, "from": before, "state": state}
 
 
