@@ -113,8 +113,8 @@ class LedgerSummary:
 def review_summary(store: SqlStore, *, store_ids: Collection[int], latest: int = 20) -> LedgerSummary:
     """The ledger of *store_ids*: how many orders were requested, scheduled, skipped (and why) or failed."""
     records = SpApiRecords(store)
-    names = {store_id: name for store_id, name in store.session.execute(
-        select(Store.id, Store.name).where(Store.id.in_(list(store_ids))))}
+    names: dict[int, str] = dict(store.session.execute(
+        select(Store.id, Store.name).where(Store.id.in_(list(store_ids)))).all())
     counts: Counter[tuple[str, str]] = Counter()
     rows: list[tuple[str, ReviewRequest]] = []
     for store_id, name in sorted(names.items(), key=lambda item: item[1]):

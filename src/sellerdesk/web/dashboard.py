@@ -67,8 +67,8 @@ class View:
 
 
 def _visible_stores(repo: SqlStore, user: SignedIn) -> tuple[dict[str, int], bool]:
-    ids = {name: store_id for name, store_id in repo.session.execute(
-        select(Store.name, Store.id).where(Store.id.in_(user.store_ids)).order_by(Store.name))}
+    ids: dict[str, int] = dict(repo.session.execute(
+        select(Store.name, Store.id).where(Store.id.in_(user.store_ids)).order_by(Store.name)).all())
     total = repo.session.scalar(select(func.count()).select_from(Store)) or 0
     return ids, len(ids) == total
 
