@@ -46,8 +46,11 @@ WEBMAIL = frozenset({
 _AT = r"(?:@|\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*|\s+(?:at|arroba|chiocciola|bei|アット|あっと)\s+|\s@\s)"
 _DOT = (r"(?:\.|\s*[\[\(\{<]\s*(?:dot|punto|punkt|point|\.)\s*[\]\)\}>]\s*"
         r"|\s+(?:dot|punto|punkt|point|ドット)\s+|\s\.\s)")
+# Possessive runs (*+): no character of a name or label can start {_AT} or {_DOT}, so giving some
+# back never helps, and not trying is what keeps the search quick on ordinary words.
 _EMAIL = re.compile(
-    rf"(?<![\w.])[a-z0-9][a-z0-9._%+\-]*{_AT}[a-z0-9][a-z0-9\-]*(?:{_DOT}[a-z0-9][a-z0-9\-]*)*{_DOT}[a-z]{{2,12}}(?![\w@])"
+    rf"(?<![\w.])[a-z0-9][a-z0-9._%+\-]*+{_AT}[a-z0-9][a-z0-9\-]*+(?:{_DOT}[a-z0-9][a-z0-9\-]*+)*{_DOT}"
+    rf"[a-z]{{2,12}}(?![\w@])"
 )
 _PLAIN_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}")
 

@@ -17,32 +17,32 @@ from sellerdesk.core.compliance.findings import BLOCK, Finding, Rule, buyer_faci
 
 MARKETING = re.compile(
     # English
-    r"\b(?:coupon|promo(?:tion(?:al)?)?|discount|voucher|referral)\s+codes?\b|\buse (?:the )?code\s+[a-z0-9]{4,}"
-    r"|\b\d{1,2}\s?%\s?off\b|\b(?:on|for|off) (?:your|any) (?:next|future) (?:order|purchase|orders|purchases)"
-    r"|\b(?:next|future) (?:order|purchase)s? (?:discount|coupon)|\bnew (?:arrivals|products?|collection|releases?)\b"
-    r"|\b(?:check out|take a look at|browse|have a look at|see) our (?:other|new|latest|full range|range|collection"
-    r"|store|shop|storefront)|\byou (?:may|might) also (?:like|love|need)\b|\bvisit our (?:amazon )?(?:store"
+    r"\b(?:(?:coupon|promo(?:tion(?:al)?)?|discount|voucher|referral)\s+codes?\b|use (?:the )?code\s+[a-z0-9]{4,}"
+    r"|\d{1,2}\s?%\s?off\b|(?:on|for|off) (?:your|any) (?:next|future) (?:order|purchase|orders|purchases)"
+    r"|(?:next|future) (?:order|purchase)s? (?:discount|coupon)|new (?:arrivals|products?|collection|releases?)\b"
+    r"|(?:check out|take a look at|browse|have a look at|see) our (?:other|new|latest|full range|range|collection"
+    r"|store|shop|storefront)|you (?:may|might) also (?:like|love|need)\b|visit our (?:amazon )?(?:store"
     r"|storefront|shop)"
-    r"|\b(?:black friday|cyber monday|prime day|flash|limited[- ]time|exclusive|special|seasonal)\s+(?:sale"
+    r"|(?:black friday|cyber monday|prime day|flash|limited[- ]time|exclusive|special|seasonal)\s+(?:sale"
     r"|deals?|offers?)"
-    r"|\bnewsletter\b|\bbuy (?:one|1|two|2),? get\b|\bstock up\b|\bsubscribe (?:to|for)\b"
+    r"|newsletter\b|buy (?:one|1|two|2),? get\b|stock up\b|subscribe (?:to|for)\b"
     # German
-    r"|\b(?:gutschein|rabatt|aktions)-?codes?\b|\bgutscheincode|\brabattcode|\b(?:auf|für) (?:ihre|ihren|die) "
-    r"(?:nächste|nächsten|zukünftige) (?:bestellung|einkauf|kauf)|\bunsere (?:neuen|anderen"
+    r"|(?:gutschein|rabatt|aktions)-?codes?\b|gutscheincode|rabattcode|(?:auf|für) (?:ihre|ihren|die) "
+    r"(?:nächste|nächsten|zukünftige) (?:bestellung|einkauf|kauf)|unsere (?:neuen|anderen"
     r"|weiteren) (?:produkte|artikel)"
-    r"|\bneuheiten\b|\bsonderangebot|\bbesuchen sie unseren? (?:shop|store|markenshop)"
+    r"|neuheiten\b|sonderangebot|besuchen sie unseren? (?:shop|store|markenshop)"
     # French
-    r"|\bcodes? (?:promo|de réduction|promotionnel)|\bsur votre (?:prochaine|prochain) (?:commande|achat)"
-    r"|\bnos (?:nouveaux|autres) (?:produits|articles)|\bnouveautés\b|\bvisitez notre boutique"
+    r"|codes? (?:promo|de réduction|promotionnel)|sur votre (?:prochaine|prochain) (?:commande|achat)"
+    r"|nos (?:nouveaux|autres) (?:produits|articles)|nouveautés\b|visitez notre boutique"
     # Spanish
-    r"|\bc[óo]digo (?:de descuento|promocional|de cup[óo]n)|\bcup[óo]n(?:es)? de descuento"
-    r"|\ben su (?:próxima|proxima) (?:compra|pedido)|\bnuestros (?:nuevos|otros) productos|\bnovedades\b"
-    r"|\bvisite nuestra tienda"
+    r"|c[óo]digo (?:de descuento|promocional|de cup[óo]n)|cup[óo]n(?:es)? de descuento"
+    r"|en su (?:próxima|proxima) (?:compra|pedido)|nuestros (?:nuevos|otros) productos|novedades\b"
+    r"|visite nuestra tienda"
     # Italian
-    r"|\bcodice (?:sconto|promozionale|coupon)|\bsul (?:suo|tuo) prossimo (?:acquisto|ordine)"
-    r"|\bnei prossimi acquisti|\bi nostri (?:nuovi|altri) prodotti|\bnovità\b|\bvisita(?:te)? il nostro negozio"
+    r"|codice (?:sconto|promozionale|coupon)|sul (?:suo|tuo) prossimo (?:acquisto|ordine)"
+    r"|nei prossimi acquisti|i nostri (?:nuovi|altri) prodotti|novità\b|visita(?:te)? il nostro negozio"
     # Japanese and Chinese
-    r"|クーポン(?:コード)?|割引コード|プロモーションコード|次回(?:の)?(?:ご購入|お買い物|注文)|新商品|新製品|セール情報"
+    r")|クーポン(?:コード)?|割引コード|プロモーションコード|次回(?:の)?(?:ご購入|お買い物|注文)|新商品|新製品|セール情報"
     r"|他の商品も|ストアをご覧|优惠券|折扣码|优惠码|下次购买|下单立减|新品|店铺其他|关注店铺"
 )
 

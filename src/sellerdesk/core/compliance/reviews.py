@@ -22,30 +22,30 @@ _NOUN = (r"(?:reviews?|feedback|ratings?|bewertung(?:en)?|rezension(?:en)?|avis|
 
 REQUEST = re.compile(
     # English
-    r"\b(?:leave|leaving|write|writing|post|posting|give|giving|share|sharing|submit|drop)\s+(?:us\s+|me\s+)?"
+    r"\b(?:(?:leave|leaving|write|writing|post|posting|give|giving|share|sharing|submit|drop)\s+(?:us\s+|me\s+)?"
     r"(?:a|an|your|some|the)?\s*(?:\w+[\s-]){0,2}(?:reviews?|feedback|ratings?)\b"
-    r"|\b(?:appreciate|love|grateful for|welcome) (?:a|an|your|some)\s+(?:\w+\s+){0,2}(?:reviews?|feedback"
+    r"|(?:appreciate|love|grateful for|welcome) (?:a|an|your|some)\s+(?:\w+\s+){0,2}(?:reviews?|feedback"
     r"|ratings?)\b"
-    r"|\brate (?:us|your (?:purchase|experience|order)|the (?:product|item)|this (?:product|item))"
-    r"|\breview (?:the|this|our|your) (?:product|item|purchase|order)\b"
+    r"|rate (?:us|your (?:purchase|experience|order)|the (?:product|item)|this (?:product|item))"
+    r"|review (?:the|this|our|your) (?:product|item|purchase|order)\b"
     # German
-    r"|\b(?:bewertung|rezension|feedback)\s+(?:\w+\s+){0,3}(?:hinterlassen|abgeben|schreiben|geben|verfassen)"
-    r"|\b(?:hinterlassen|schreiben|geben)\s+sie\s+(?:[\w-]+[\s-]+){0,3}(?:bewertung|rezension|feedback)"
-    r"|\b(?:bewerten sie|zu bewerten)\b"
+    r"|(?:bewertung|rezension|feedback)\s+(?:\w+\s+){0,3}(?:hinterlassen|abgeben|schreiben|geben|verfassen)"
+    r"|(?:hinterlassen|schreiben|geben)\s+sie\s+(?:[\w-]+[\s-]+){0,3}(?:bewertung|rezension|feedback)"
+    r"|(?:bewerten sie|zu bewerten)\b"
     # French
-    r"|\b(?:laisser|laissez|donner|donnez|écrire|écrivez|partager|publier|publiez)(?:-nous|-moi)?\s+(?:\w+\s+){0,2}"
-    r"(?:avis|évaluation|commentaire|note)\b|\b(?:évaluer|noter|évaluez|notez) (?:notre|le|ce"
+    r"|(?:laisser|laissez|donner|donnez|écrire|écrivez|partager|publier|publiez)(?:-nous|-moi)?\s+(?:\w+\s+){0,2}"
+    r"(?:avis|évaluation|commentaire|note)\b|(?:évaluer|noter|évaluez|notez) (?:notre|le|ce"
     r"|votre) (?:produit|article|achat)"
     # Spanish
-    r"|\b(?:dejar|deje|deja|dejas|déjenos|dejarnos|escribir|escriba|dar|denos|publicar|compartir)\s+(?:\w+\s+){0,2}"
+    r"|(?:dejar|deje|deja|dejas|déjenos|dejarnos|escribir|escriba|dar|denos|publicar|compartir)\s+(?:\w+\s+){0,2}"
     r"(?:reseña|opini[óo]n|valoraci[óo]n|comentario|calificaci[óo]n)\b"
-    r"|\b(?:valorar|calificar|valore|califique) (?:nuestro|el|este|su) (?:producto|artículo|compra)"
+    r"|(?:valorar|calificar|valore|califique) (?:nuestro|el|este|su) (?:producto|artículo|compra)"
     # Italian
-    r"|\b(?:lasciare|lasci|lascia|lasciarci|scrivere|scriva|dare|pubblicare|rilasciare)\s+(?:\w+\s+){0,2}"
-    r"(?:recensione|valutazione|feedback|opinione)\b|\b(?:valutare|recensire|valuti) (?:il|questo"
+    r"|(?:lasciare|lasci|lascia|lasciarci|scrivere|scriva|dare|pubblicare|rilasciare)\s+(?:\w+\s+){0,2}"
+    r"(?:recensione|valutazione|feedback|opinione)\b|(?:valutare|recensire|valuti) (?:il|questo"
     r"|il nostro) (?:prodotto|articolo)"
     # Japanese and Chinese
-    r"|(?:レビュー|評価|口コミ)(?:を|の)?(?:書|投稿|残|お願い|いただ|頂|つけ|付け|して)"
+    r")|(?:レビュー|評価|口コミ)(?:を|の)?(?:書|投稿|残|お願い|いただ|頂|つけ|付け|して)"
     r"|留(?:下)?(?:个|一个|条)?(?:好)?评|写(?:个|一个|条)?(?:好)?评|给(?:个|我们)?(?:好评|五星)|评价一下|(?:请|麻烦).{0,8}评价"
 )
 
