@@ -65,7 +65,7 @@ def open_case(store: SqlStore, *, store_name: str, order_id: str, cause: str, no
         marketplace=facts.get("marketplace"), destination=facts.get("destination") or facts.get("marketplace"),
         sku=facts.get("sku"), asin=facts.get("asin"), quantity=int(facts.get("quantity") or 1), cause=cause,
         problem=problem, language=facts.get("language"), source=source, original_carrier=facts.get("original_carrier"),
-        opened_by=actor, updated_at=now, tracking_uploaded=False, return_closed=False, **asdict(state))
+        opened_by=actor, updated_at=now, **asdict(state))
     kept = store.insert_once(row, lambda: _in_progress(store, owner.id, order_id))
     if kept is not row:
         return {**brief(kept), "existing": True}
