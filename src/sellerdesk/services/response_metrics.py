@@ -1,9 +1,9 @@
-"""Contact Response Time from the database, aggregated in SQL (SQLite and PostgreSQL).
+"""Contact Response Time from the database, from the stored response times (SQLite and PostgreSQL).
 
 The figures mean exactly what :mod:`sellerdesk.core.metrics` defines; only the work moves into
-the database, so a store's 18 months of messages never travel to Python. One row of the
-query is one buyer message (``direction='in'``, ``kind='buyer_message'``, stored, not
-quarantined):
+the database. Every buyer message (``direction='in'``, ``kind='buyer_message'``, stored) has a
+``response_times`` row kept up to date as mail, replies, marks and assignments are written
+(:mod:`sellerdesk.adapters.db.response_times`):
 
 * received: the message's ``Date`` unless later than its arrival (as the storing path clocks it);
 * first answer: the earliest reply of the thread sent at or after it was received: a reply of
@@ -13,88 +13,40 @@ quarantined):
 * excluded: marked "no response needed" (:func:`sellerdesk.services.workflow.mark_no_response_needed`);
 * agent: who marked it, for an excluded message; otherwise the agent the thread is assigned to.
 
-The median takes one more small query per group (``ORDER BY ... LIMIT 2 OFFSET n/2``), the
-only portable way both databases share.
+The counts, rates and average come from monthly totals plus the rows of the window's ragged
+ends (:mod:`sellerdesk.services.response_buckets`); the median is exact, read with one indexed
+query in the bucket the totals place it in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, null, or_, select, true, type_coerce
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import CTE
+from sqlalchemy import Float, Integer, and_, case, cast, func, or_, select
 
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Message, MessageExclusion, Store, Thread, UtcDateTime
+from sellerdesk.adapters.db.tables import ResponseTime
 from sellerdesk.core.metrics import GOAL_AVERAGE_RESPONSE, GOAL_WITHIN_24H_SHARE, GroupField, ResponseMetrics
+from sellerdesk.core.response_times import EXCLUDED, PENDING, UNANSWERED
 from sellerdesk.core.sla import RESPONSE_WINDOW, as_utc
+from sellerdesk.services.response_buckets import (
+    Buckets,
+    Key,
+    Scope,
+    Window,
+    answer_at_rank,
+    gather,
+    group_names,
+    row_filters,
+    window,
+)
 
-_HALF_MICROSECOND = 5e-7  # epoch arithmetic in floating point: a reply exactly 24 h later stays on time
+__all__ = ["Scope", "daily_outcomes", "exclusions_by_agent", "hourly_outcomes", "metrics_line", "metrics_report",
+           "response_metrics", "response_metrics_by", "response_time_histogram"]
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Which buyer messages count: all, or one store, marketplace or agent (any combination)."""
-
-    store: str | None = None
-    marketplace: str | None = None
-    agent: str | None = None
-
-
-def _epoch(column: Any, dialect: str) -> ColumnElement[float]:
-    """Seconds since 1970 of a stored (naive UTC) timestamp, to the microsecond on both databases."""
-    if dialect == "sqlite":
-        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff"; strftime('%s') drops the fraction.
-        whole = cast(func.strftime("%s", column), Float)
-        return whole + cast(func.substr(column, 20), Float)
-    return cast(func.extract("epoch", column), Float)
-
-
-def _inbound(table: Any) -> ColumnElement[datetime]:
-    later_date = and_(table.sent_at.is_not(None), table.sent_at <= table.received_at)
-    return type_coerce(case((later_date, table.sent_at), else_=table.received_at), UtcDateTime)
-
-
-def _rows(store: SqlStore, *, start: datetime, end: datetime, scope: Scope) -> CTE:
-    """One row per buyer message of the window: group keys, received, first answer, excluded."""
-    inbound = Message
-    reply = Message.__table__.alias("reply")
-    reply_time = case((reply.c.direction == "out", reply.c.sent_at), else_=_inbound(reply.c))
-    first_answer = (
-        select(func.min(reply_time))
-        .where(reply.c.thread_id == inbound.thread_id,
-               or_(and_(reply.c.direction == "out", reply.c.state == "sent"),
-                   and_(reply.c.kind == "amazon_notice", reply.c.notice_type == "sent_copy")),
-               reply_time >= _inbound(inbound))
-        .scalar_subquery()
-    )
-    received = _inbound(inbound)
-    agent = func.coalesce(MessageExclusion.actor, Thread.assigned_to)
-    marketplace = func.coalesce(inbound.marketplace, Thread.marketplace)
-    query = (
-        select(Store.name.label("store"), marketplace.label("marketplace"), agent.label("agent"),
-               received.label("received"), type_coerce(first_answer, UtcDateTime).label("answered"),
-               MessageExclusion.id.is_not(None).label("excluded"))
-        .select_from(inbound)
-        .join(Store, Store.id == inbound.store_id)
-        .join(Thread, Thread.id == inbound.thread_id)
-        .outerjoin(MessageExclusion, MessageExclusion.message_id == inbound.id)
-        # received_at >= start first: the (store_id, received_at) index narrows the scan.
-        .where(inbound.direction == "in", inbound.kind == "buyer_message", inbound.state == "stored",
-               inbound.received_at >= start, received >= start, received < end)
-    )
-    if scope.store is not None:
-        query = query.where(Store.name == scope.store)
-    if scope.marketplace is not None:
-        query = query.where(marketplace == scope.marketplace)
-    if scope.agent is not None:
-        query = query.where(agent == scope.agent)
-    # MATERIALIZED: the first-answer subquery runs once per message, not once per aggregate using it.
-    return query.cte("buyer_messages").prefix_with("MATERIALIZED")
+_HOUR_US = 3600 * 1_000_000
 
 
 def response_metrics(store: SqlStore, *, start: datetime, end: datetime, as_of: datetime | None = None,
@@ -102,7 +54,7 @@ def response_metrics(store: SqlStore, *, start: datetime, end: datetime, as_of: 
     """Contact Response Time of the buyer messages received in ``[start, end)``, seen at *as_of*.
 
     Args:
-        store: the repository of the caller's (reading) transaction.
+        store: the repository of the caller's transaction.
         start: first instant of the window (timezone-aware).
         end: end of the window (excluded); also the default *as_of*.
         as_of: the instant the outcomes are seen at (default *end*).
@@ -121,63 +73,72 @@ def response_metrics_by(store: SqlStore, *, by: GroupField | None, start: dateti
     """
     if by not in (None, "store", "marketplace", "agent"):
         raise ValueError(f"cannot group by {by!r}; group by store, marketplace or agent")
-    start, end = as_utc(start), as_utc(end)
-    seen = end if as_of is None else as_utc(as_of)
-    rows = _rows(store, start=start, end=end, scope=scope or Scope())
-    key = rows.c[by] if by else null()
-    seconds, answered, on_time, overdue = _measures(store, rows, seen=seen)
-
-    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    query = select(key.label("key"), func.count().label("received"), count(rows.c.excluded.is_(True)),
-                   count(answered), count(on_time), count(overdue),
-                   func.sum(case((answered, seconds), else_=None)))
-    if by is not None:
-        query = query.group_by(key)
+    where = _window(store, start=start, end=end, as_of=as_of, scope=scope)
+    if where is None:
+        return {}
+    found = gather(store, where, by=by)
+    names = group_names(store, by, found)
     result: dict[str | None, ResponseMetrics] = {}
-    for name, total, excluded, n_answered, n_on_time, n_overdue, seconds_sum in store.session.execute(query):
-        late = n_answered - n_on_time
-        pending = total - excluded - n_answered - n_overdue
-        measured = n_answered + n_overdue
-        median = _median(store, rows, key=rows.c[by] if by else None, name=name, seconds=seconds,
-                         answered=answered, count=n_answered)
-
-        def share(part: int, measured: int = measured) -> float | None:
-            return part / measured if measured else None
-
-        result[name] = ResponseMetrics(
-            start=start, end=end, as_of=seen, received=total, excluded=excluded, pending=pending,
-            on_time=n_on_time, late=late, no_response=n_overdue, within_24h_share=share(n_on_time),
-            late_response_rate=share(late + n_overdue), no_response_rate=share(n_overdue),
-            average_response=timedelta(seconds=float(seconds_sum) / n_answered) if n_answered else None,
-            median_response=median)
+    for key, buckets in found.items():
+        if buckets.total:
+            result[names[key]] = _figures(store, where, by=by, key=key, buckets=buckets)
     return dict(sorted(result.items(), key=lambda item: (item[0] is None, item[0] or "")))
 
 
-_Measures = tuple[ColumnElement[float], ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]
+def _window(store: SqlStore, *, start: datetime, end: datetime, as_of: datetime | None,
+            scope: Scope | None) -> Window | None:
+    start, end = as_utc(start), as_utc(end)
+    return window(store, start=start, end=end, seen=end if as_of is None else as_utc(as_of), scope=scope or Scope())
 
 
-def _measures(store: SqlStore, rows: CTE, *, seen: datetime) -> _Measures:
-    """Response seconds, and the conditions answered / on time / overdue (no response) as seen at *seen*."""
-    dialect = store.session.get_bind().dialect.name
-    seconds = _epoch(rows.c.answered, dialect) - _epoch(rows.c.received, dialect)
-    answered = and_(rows.c.excluded.is_(False), rows.c.answered.is_not(None), rows.c.answered <= seen)
-    on_time = and_(answered, seconds <= RESPONSE_WINDOW.total_seconds() + _HALF_MICROSECOND)
-    unanswered = and_(rows.c.excluded.is_(False), or_(rows.c.answered.is_(None), rows.c.answered > seen))
-    overdue = and_(unanswered, rows.c.received < seen - RESPONSE_WINDOW)
-    return seconds, answered, on_time, overdue
+def _figures(store: SqlStore, where: Window, *, by: GroupField | None, key: Key, buckets: Buckets) -> ResponseMetrics:
+    answered, on_time = buckets.answered, buckets.on_time
+    no_response = buckets.counts.get(UNANSWERED, 0)
+    measured = answered + no_response
+
+    def share(part: int) -> float | None:
+        return part / measured if measured else None
+
+    median = None
+    if answered:
+        middle = [answer_at_rank(store, where, by=by, key=key, buckets=buckets, rank=rank)
+                  for rank in sorted({(answered - 1) // 2, answered // 2})]
+        median = timedelta(microseconds=sum(middle) / len(middle))
+    return ResponseMetrics(
+        start=where.start, end=where.end, as_of=where.seen, received=buckets.total,
+        excluded=buckets.counts.get(EXCLUDED, 0), pending=buckets.counts.get(PENDING, 0), on_time=on_time,
+        late=answered - on_time, no_response=no_response, within_24h_share=share(on_time),
+        late_response_rate=share(answered - on_time + no_response), no_response_rate=share(no_response),
+        average_response=timedelta(microseconds=buckets.response_us / answered) if answered else None,
+        median_response=median)
+
+
+def exclusions_by_agent(store: SqlStore, *, start: datetime, end: datetime,
+                        scope: Scope | None = None) -> Mapping[str | None, int]:
+    """How many buyer messages received in ``[start, end)`` each agent marked "no response needed"."""
+    where = _window(store, start=start, end=end, as_of=None, scope=scope)
+    if where is None:
+        return {}
+    found = gather(store, where, by="agent")
+    names = group_names(store, "agent", found)
+    return {names[key]: buckets.counts[EXCLUDED] for key, buckets in found.items() if buckets.counts.get(EXCLUDED)}
+
+
+def _in_window(where: Window) -> list[Any]:
+    return row_filters(where, ResponseTime.received_at >= where.start, ResponseTime.received_at < where.end)
 
 
 def response_time_histogram(store: SqlStore, *, start: datetime, end: datetime, as_of: datetime | None = None,
                             scope: Scope | None = None, cap_hours: int = 72) -> dict[int, int]:
     """Answered messages by response time in whole hours (``cap_hours`` collects everything slower)."""
-    end = as_utc(end)
-    rows = _rows(store, start=as_utc(start), end=end, scope=scope or Scope())
-    seconds, answered, _, _ = _measures(store, rows, seen=as_utc(as_of or end))
-    hour = func.least(cast(func.floor(seconds / 3600), Integer), cap_hours) \
-        if store.session.get_bind().dialect.name != "sqlite" else func.min(cast(seconds / 3600, Integer), cap_hours)
-    query = select(hour, func.count()).where(answered).group_by(hour)
+    where = _window(store, start=start, end=end, as_of=as_of, scope=scope)
+    if where is None:
+        return {}
+    facts = ResponseTime
+    hour = case((facts.response_us >= cap_hours * _HOUR_US, cap_hours),
+                else_=cast(facts.response_us // _HOUR_US, Integer))
+    query = (select(hour, func.count()).where(*_in_window(where), facts.excluded.is_(False),
+                                              facts.answered_at <= where.seen).group_by(hour))
     return {int(h): int(n) for h, n in store.session.execute(query)}
 
 
@@ -186,17 +147,29 @@ def hourly_outcomes(store: SqlStore, *, start: datetime, end: datetime, as_of: d
     """Per UTC hour of receipt: ``(hour, received, late or unanswered)``, oldest first.
 
     Hours, not days, because a day is a day of the store's time zone: callers fold hours into
-    local days (:func:`daily_outcomes`), which stays right across DST changes.
+    local days (:func:`daily_outcomes`), which stays right across DST changes. Excluded
+    messages count as received, never as late.
     """
-    end = as_utc(end)
-    rows = _rows(store, start=as_utc(start), end=end, scope=scope or Scope())
-    _, answered, on_time, overdue = _measures(store, rows, seen=as_utc(as_of or end))
-    late = or_(and_(answered, ~on_time), overdue)
-    epoch = _epoch(rows.c.received, store.session.get_bind().dialect.name)
-    bucket = cast(func.floor(epoch / 3600), Integer)
+    where = _window(store, start=start, end=end, as_of=as_of, scope=scope)
+    if where is None:
+        return []
+    facts = ResponseTime
+    answered = and_(facts.answered_at.is_not(None), facts.answered_at <= where.seen)
+    late = and_(facts.excluded.is_(False),
+                or_(and_(answered, facts.response_us > RESPONSE_WINDOW // timedelta(microseconds=1)),
+                    and_(~answered, facts.received_at < where.seen - RESPONSE_WINDOW)))
+    bucket = cast(func.floor(_epoch(facts.received_at, store.session.get_bind().dialect.name) / 3600), Integer)
     query = (select(bucket, func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0))
-             .group_by(bucket).order_by(bucket))
+             .where(*_in_window(where)).group_by(bucket).order_by(bucket))
     return [(datetime.fromtimestamp(int(b) * 3600, tz=UTC), int(n), int(k)) for b, n, k in store.session.execute(query)]
+
+
+def _epoch(column: Any, dialect: str) -> Any:
+    """Seconds since 1970 of a stored (naive UTC) timestamp, to the microsecond on both databases."""
+    if dialect == "sqlite":
+        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff"; strftime('%s') drops the fraction.
+        return cast(func.strftime("%s", column), Float) + cast(func.substr(column, 20), Float)
+    return cast(func.extract("epoch", column), Float)
 
 
 def daily_outcomes(store: SqlStore, *, start: datetime, end: datetime, zone: tzinfo, as_of: datetime | None = None,
@@ -208,24 +181,6 @@ def daily_outcomes(store: SqlStore, *, start: datetime, end: datetime, zone: tzi
         figures[0] += received
         figures[1] += late
     return [(day, figures[0], figures[1]) for day, figures in sorted(days.items())]
-
-
-def _median(store: SqlStore, rows: CTE, *, key: Any, name: str | None, seconds: ColumnElement[float],
-            answered: ColumnElement[bool], count: int) -> timedelta | None:
-    if not count:
-        return None
-    same = (true() if key is None else key.is_(None)) if name is None else key == name
-    middle = list(store.session.scalars(
-        select(seconds).where(answered, same).order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)))
-    return timedelta(seconds=sum(float(v) for v in middle) / len(middle))
-
-
-def exclusions_by_agent(store: SqlStore, *, start: datetime, end: datetime,
-                        scope: Scope | None = None) -> Mapping[str | None, int]:
-    """How many buyer messages received in ``[start, end)`` each agent marked "no response needed"."""
-    rows = _rows(store, start=as_utc(start), end=as_utc(end), scope=scope or Scope())
-    query = select(rows.c.agent, func.count()).where(rows.c.excluded.is_(True)).group_by(rows.c.agent)
-    return {agent: int(n) for agent, n in store.session.execute(query)}
 
 
 def _empty(start: datetime, end: datetime, as_of: datetime | None) -> ResponseMetrics:

@@ -28,6 +28,7 @@ from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import Message, RawMail, Thread
 from sellerdesk.core.amazon_mail import PARSER_VERSION, normalise_alias, parse_relay_mail, thread_key
 from sellerdesk.core.mail import MailKind, NoticeType, ParsedMail
+from sellerdesk.core.response_times import clock_start
 from sellerdesk.core.workflow import REOPENED_BY_BUYER
 from sellerdesk.errors import MessageParseError, SellerdeskError
 from sellerdesk.services.suspicion import hold_if_suspicious
@@ -42,8 +43,8 @@ _REOPENED_STATES = REOPENED_BY_BUYER  # waiting on the buyer, answered or closed
 Outcome = Literal["stored", "duplicate", "quarantined"]
 ParseResult = tuple[ParsedMail | None, str | None]
 """What :func:`parse_or_reason` returns: ``(parsed, None)``, or ``(parsed or None, reason to quarantine)``."""
-ParseAll = Callable[[Sequence[bytes]], list[ParseResult]]
-"""Parses a list of mails into one :data:`ParseResult` each, in order."""
+Parses = Callable[[Sequence[int]], list[ParseResult]]
+"""Given positions in a batch of mails, the :data:`ParseResult` of the mail at each, in order."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def store_mail(store: SqlStore, *, store_name: str, raw: bytes, now: datetime, a
 
 def store_mails(store: SqlStore, *, store_name: str, raws: Sequence[bytes], now: datetime,
                 attachment_max_bytes: int, received_at: Sequence[datetime | None] | None = None,
-                parse_all: ParseAll | None = None) -> list[StoreOutcome]:
+                parses: Parses | None = None) -> list[StoreOutcome]:
     """Store a batch of received mails: the same outcomes as :func:`store_mail` for each in turn.
 
     Faster for many mails: the raw bytes are looked up and inserted in one query each, and the
@@ -106,8 +107,9 @@ def store_mails(store: SqlStore, *, store_name: str, raws: Sequence[bytes], now:
         now: the current time (timezone-aware).
         attachment_max_bytes: attachments larger than this are recorded without content.
         received_at: for each mail, when it reached the mailbox (``None``: *now*); default all *now*.
-        parse_all: parses a list of mails as :func:`parse_or_reason` does, e.g. in worker processes
-            (:func:`parse_each` by default).
+        parses: the parse results of the mails at given positions of *raws*, e.g. parsed ahead in
+            worker processes (:mod:`sellerdesk.services.parse_workers`); by default each mail that is
+            no duplicate of kept bytes is parsed here with :func:`parse_or_reason`.
 
     Returns:
         One outcome per mail, in order.
@@ -119,12 +121,12 @@ def store_mails(store: SqlStore, *, store_name: str, raws: Sequence[bytes], now:
     kept = store.keep_raws(raws, now=now)
     earlier = store.messages_for_raws(shop.id, [row.id for row, new in kept if not new])
     todo = [i for i, (row, new) in enumerate(kept) if new or row.id not in earlier]
-    parses = (parse_all or parse_each)([raws[i] for i in todo])
-    store.prefetch_conversations(shop.id, **_batch_keys(parses))
+    parsed = parses(todo) if parses is not None else parse_each([raws[i] for i in todo])
+    store.prefetch_conversations(shop.id, **_batch_keys(parsed))
     outcomes: list[StoreOutcome | None] = [
         None if new or row.id not in earlier else _duplicate(earlier[row.id], row) for row, new in kept]
     try:
-        for i, parse in zip(todo, parses, strict=True):
+        for i, parse in zip(todo, parsed, strict=True):
             outcomes[i] = _store_parsed(store, store_id=shop.id, raw_row=kept[i][0], parse=parse, now=now,
                                         arrived=arrivals[i] or now, attachment_max_bytes=attachment_max_bytes)
     finally:
@@ -284,9 +286,7 @@ def _record_sent_copy(thread: Thread, message: Message, *, now: datetime) -> Non
 
 def inbound_time(message: Message) -> datetime:
     """When the buyer's message reached Amazon, as well as we know: its Date, unless later than arrival."""
-    if message.sent_at is not None and message.sent_at <= message.received_at:
-        return message.sent_at
-    return message.received_at
+    return clock_start(sent_at=message.sent_at, received_at=message.received_at)
 
 
 def hand_bounce_to_outbox(store: SqlStore, message: Message) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sellerdesk.adapters.db.response_times import track_response_times
 from sellerdesk.errors import ConfigError, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -150,10 +151,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     U+FFFD, and strings longer than their column are cut to fit. PostgreSQL refuses both, and a
     mail must never become unstorable because of an odd header; SQLite gets the same treatment
     so that both databases hold the same data. (Keys that must stay unique are shortened by
-    the services before they get here.)
+    the services before they get here.) Before every commit, the response times of the threads
+    the transaction touched are brought up to date (:mod:`sellerdesk.adapters.db.response_times`).
     """
     factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
     event.listen(factory, "before_flush", _make_storable)
+    track_response_times(factory)
     return factory
 
 

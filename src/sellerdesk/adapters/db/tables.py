@@ -375,6 +375,66 @@ class MessageExclusion(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class ResponseTime(Base):
+    """One buyer message on Amazon's clock: when it started, its first answer, its exclusion, its group keys.
+
+    Derived from messages, replies, exclusions and assignments and kept in step with them by
+    :mod:`sellerdesk.adapters.db.response_times`; the Contact Response Time metrics read it
+    instead of matching replies to messages.
+    """
+
+    __tablename__ = "response_times"
+    __table_args__ = (
+        Index("ix_response_times_store_received", "store_id", "received_at", "answered_at", "response_us",
+              "excluded", "marketplace", "agent"),
+        Index("ix_response_times_store_response", "store_id", "response_us"),
+        Index("ix_response_times_store_answered", "store_id", "answered_at"),
+    )
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True, autoincrement=False)
+    thread_id: Mapped[int] = mapped_column(Integer, index=True)  # no key: a re-parse may delete an emptied thread
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    marketplace: Mapped[str | None] = mapped_column(String(2))
+    agent: Mapped[str | None] = mapped_column(String(200))  # who marked it excluded, else the thread's assignee
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the clock start (core.sla)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the first reply at or after it
+    response_us: Mapped[int | None] = mapped_column(BigInteger)  # answered_at - received_at in microseconds
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThreadClock(Base):
+    """A thread with a buyer message still waiting: the clock start of its oldest one nobody answered or excluded.
+
+    Kept with :class:`ResponseTime`; a thread with nothing waiting has no row. The inbox counts
+    down from it (due 24 hours later) and sorts by it.
+    """
+
+    __tablename__ = "thread_clocks"
+    __table_args__ = (Index("ix_thread_clocks_store_waiting", "store_id", "waiting_since"),)
+    thread_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # no key, as above
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    waiting_since: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ResponseMonth(Base):
+    """Buyer messages counted per store, UTC month of receipt, marketplace, agent and outcome bucket.
+
+    ``bucket`` is :func:`sellerdesk.core.response_times.outcome_bucket` of the message as known now;
+    ``response_us`` the sum of the answered messages' response times. An unknown marketplace or
+    agent is ``""`` (part of the unique key). Kept with :class:`ResponseTime`.
+    """
+
+    __tablename__ = "response_months"
+    __table_args__ = (UniqueConstraint("store_id", "month", "marketplace", "agent", "bucket"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    month: Mapped[datetime] = mapped_column(UtcDateTime)  # first instant of the UTC month
+    marketplace: Mapped[str] = mapped_column(String(2))
+    agent: Mapped[str] = mapped_column(String(200))
+    bucket: Mapped[int] = mapped_column(Integer)
+    messages: Mapped[int] = mapped_column(Integer)
+    response_us: Mapped[int] = mapped_column(BigInteger)
+
+
 class ThreadView(Base):
     """The last time a user opened a thread (for collision warnings)."""
 
