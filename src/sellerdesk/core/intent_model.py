@@ -77,27 +77,20 @@ def features(normalised: str) -> set[str]:
 
 @dataclass(frozen=True)
 class NaiveBayesModel:
-    """A trained model: per feature, the classes it was seen with and its log-weight there."""
+    """A trained model: per feature, its log-weight in every class (0.0 where never seen with it)."""
 
     labels: tuple[str, ...]
-    weights: dict[str, tuple[tuple[int, float], ...]]
+    weights: dict[str, tuple[float, ...]]
     unseen: tuple[float, ...]  # per class: the log-probability of a known feature never seen with it
     prior: tuple[float, ...]
 
     def scores(self, found: Iterable[str]) -> tuple[list[float], int]:
         """Return the per-class log-scores of a feature set and how many features the model knew."""
-        totals = list(self.prior)
-        known = 0
-        for feature in found:
-            entries = self.weights.get(feature)
-            if entries is None:
-                continue
-            known += 1
-            for index, weight in entries:
-                totals[index] += weight
-        for index, base in enumerate(self.unseen):
-            totals[index] += known * base
-        return totals, known
+        rows = [row for row in map(self.weights.get, found) if row is not None]
+        # One column per class, summed left to right from the prior (adding 0.0 changes nothing).
+        totals = [sum(column) for column in zip(self.prior, *rows, strict=True)]
+        known = len(rows)
+        return [total + known * base for total, base in zip(totals, self.unseen, strict=True)], known
 
 
 def train(samples: Iterable[tuple[str, str]], *, labels: tuple[str, ...], alpha: float = 0.5,
@@ -130,10 +123,13 @@ def model_from_dict(data: dict[str, Any]) -> NaiveBayesModel:
     alpha = float(data["alpha"])
     vocabulary = int(data["vocabulary"])
     documents = [max(int(n), 1) for n in data["documents"]]
-    weights = {
-        feature: tuple((int(i), math.log1p(int(n) / alpha)) for i, n in entries)
-        for feature, entries in data["features"].items()
-    }
+    classes = len(data["labels"])
+    weights: dict[str, tuple[float, ...]] = {}
+    for feature, entries in data["features"].items():
+        row = [0.0] * classes
+        for i, n in entries:
+            row[int(i)] = math.log1p(int(n) / alpha)
+        weights[feature] = tuple(row)
     unseen = tuple(math.log(alpha / (int(total) + alpha * vocabulary)) for total in data["class_totals"])
     prior = tuple(math.log(n / sum(documents)) for n in documents)
     return NaiveBayesModel(tuple(data["labels"]), weights, unseen, prior)

@@ -91,29 +91,46 @@ def _compiled(language: str) -> tuple[tuple[int, re.Pattern[str], float, tuple[s
     )
 
 
+@dataclass(frozen=True)
+class _RuleIndex:
+    """Which rules of a language a message can match, found from the literals it contains."""
+
+    finder: Any  # a pyahocorasick automaton over every literal the rules need
+    by_literal: dict[str, tuple[int, ...]]  # literal -> positions in _compiled() of the rules naming it
+    always: frozenset[int]  # rules without a literal prefilter: always tried
+
+
 @cache
-def _literal_finder(language: str) -> Any:
-    # Every literal the rules of *language* need, found in one pass (pyahocorasick, in C)
-    # instead of one substring test per rule and literal.
+def _rule_index(language: str) -> _RuleIndex:
+    # Every literal is found in one pass (pyahocorasick, in C); only the rules whose literals
+    # occur are tried, instead of one set test per rule.
     automaton = ahocorasick.Automaton()
-    for _, _, _, literals in _compiled(language):
+    by_literal: dict[str, list[int]] = {}
+    always: set[int] = set()
+    for position, (_, _, _, literals) in enumerate(_compiled(language)):
+        if literals is None:
+            always.add(position)
         for literal in literals or ():
+            by_literal.setdefault(literal, []).append(position)
             automaton.add_word(literal, literal)
     if len(automaton):
         automaton.make_automaton()
-    return automaton
+    return _RuleIndex(automaton, {k: tuple(v) for k, v in by_literal.items()}, frozenset(always))
 
 
 def rule_scores(normalised: str, *, language: str) -> list[float]:
     """Return, per intent of :data:`INTENTS`, the summed weights of the rules that match."""
     totals = [0.0] * len(INTENTS)
-    finder = _literal_finder(language)
-    present = {literal for _, literal in finder.iter(normalised)} if len(finder) else set()
-    for index, pattern, weight, literals in _compiled(language):
-        if literals is not None and present.isdisjoint(literals):
-            continue
+    rules = _compiled(language)
+    index = _rule_index(language)
+    candidates = set(index.always)
+    if len(index.finder):
+        for literal in {literal for _, literal in index.finder.iter(normalised)}:
+            candidates.update(index.by_literal[literal])
+    for position in sorted(candidates):  # in table order: the weights add up in one fixed order
+        intent, pattern, weight, _ = rules[position]
         if pattern.search(normalised):
-            totals[index] += weight
+            totals[intent] += weight
     return totals
 
 
