@@ -21,7 +21,15 @@ from typing import Any
 from sqlalchemy import select
 
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import AuditEntry, CachedOrder, Message, OrderEvent, ReplacementCase, Store
+from sellerdesk.adapters.db.tables import (
+    AuditEntry,
+    CachedOrder,
+    ImportedOrder,
+    Message,
+    OrderEvent,
+    ReplacementCase,
+    Store,
+)
 from sellerdesk.core.after_sales.money import Costs
 from sellerdesk.core.after_sales.states import CAUSES, FINISHED, CaseState, Step, advance, opened
 from sellerdesk.core.orders import OrderSnapshot
@@ -40,9 +48,9 @@ def open_case(store: SqlStore, *, store_name: str, order_id: str, cause: str, no
     """Open a replacement case for an order (or return the one in progress for it).
 
     The order's SKU, ASIN, quantity, marketplace and original carrier come from the SP-API order
-    cache when it has the order; *details* (``sku``, ``asin``, ``quantity``, ``marketplace``,
-    ``destination``, ``original_carrier``) fills or overrides them. The destination defaults to the
-    marketplace's country.
+    cache when it has the order (the marketplace also from an imported order report); *details*
+    (``sku``, ``asin``, ``quantity``, ``marketplace``, ``destination``, ``original_carrier``) fills
+    or overrides them. The destination defaults to the marketplace's country.
 
     Returns:
         The case (:func:`brief`) with ``existing``: whether it was already open.
@@ -277,7 +285,10 @@ def _order_facts(store: SqlStore, store_id: int, order_id: str) -> dict[str, Any
     cached = store.session.scalars(select(CachedOrder).where(
         CachedOrder.store_id == store_id, CachedOrder.order_id == order_id)).one_or_none()
     if cached is None or not cached.data:
-        return {}
+        # An order only known from an imported order report still has its marketplace.
+        reported = store.session.scalars(select(ImportedOrder.marketplace).where(
+            ImportedOrder.store_id == store_id, ImportedOrder.order_id == order_id)).first()
+        return {"marketplace": reported}
     order = OrderSnapshot.from_dict(cached.data)
     item = order.items[0] if order.items else None
     return {"marketplace": order.marketplace, "original_carrier": order.carrier,
