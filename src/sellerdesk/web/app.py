@@ -21,7 +21,7 @@ from sellerdesk import __version__
 from sellerdesk.config import Config
 from sellerdesk.errors import NotFoundError, StoreError
 from sellerdesk.services.database import Database
-from sellerdesk.web import admin, admin_templates, admin_users, auth, composer, dashboard, inbox
+from sellerdesk.web import admin, admin_templates, admin_users, auth, cases, composer, dashboard, inbox
 from sellerdesk.web.api import PREFIX as API_PREFIX
 from sellerdesk.web.api import create_api
 from sellerdesk.web.context import AppState, LoginRequired, render
@@ -82,6 +82,7 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
     app.include_router(admin.router)
     app.include_router(admin_users.router)
     app.include_router(admin_templates.router)
+    app.include_router(cases.router)
     _add_error_pages(app)
     return app
 

@@ -66,7 +66,8 @@ class View:
         return urlencode(pairs)
 
 
-def _visible_stores(repo: SqlStore, user: SignedIn) -> tuple[dict[str, int], bool]:
+def visible_stores(repo: SqlStore, user: SignedIn) -> tuple[dict[str, int], bool]:
+    """The stores *user* may see (name -> id, by name) and whether that is every store."""
     ids: dict[str, int] = dict(repo.session.execute(
         select(Store.name, Store.id).where(Store.id.in_(user.store_ids)).order_by(Store.name)).all())
     total = repo.session.scalar(select(func.count()).select_from(Store)) or 0
@@ -93,7 +94,7 @@ def _window(days: int | None, start: str | None, end: str | None, moment: dateti
 
 def _view(repo: SqlStore, user: SignedIn, *, store: str | None, days: int | None, start: str | None,
           end: str | None) -> View:
-    stores, can_see_all = _visible_stores(repo, user)
+    stores, can_see_all = visible_stores(repo, user)
     if store and store not in stores:
         raise HTTPException(status_code=404)
     # Contact Response Time covers one store or all of them: a user who sees only some stores picks one.
