@@ -140,9 +140,8 @@ def open_command(config_path: str | None, database_url: str | None, source: str 
 def _open_from_events(config_path: str | None, database_url: str | None, store_name: str | None) -> None:
     config = load(config_path)
     names = [store_name] if store_name else [s.name for s in config.stores]
-    with build_services(config, database_url=database_url) as services, services.db.transaction() as store:
-        opened = [row for name in names for row in after_sales.open_from_order_events(
-            store, store_name=name, now=datetime.now(UTC))]
+    with build_services(config, database_url=database_url) as services:
+        opened = after_sales.open_cases_from_events(services.db, names, now=datetime.now(UTC))
     for row in opened:
         _print(row)
 

@@ -14,6 +14,7 @@ The state machine is :mod:`sellerdesk.core.after_sales.states`; buyer messages a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ from sellerdesk.core.after_sales.money import Costs
 from sellerdesk.core.after_sales.states import CAUSES, FINISHED, CaseState, Step, advance, opened
 from sellerdesk.core.orders import OrderSnapshot
 from sellerdesk.errors import InputError, NotFoundError
+from sellerdesk.services.database import Database
 
 THREAD_INTENTS = ("not_received", "damaged_defective", "missing_parts", "wrong_item")
 """Buyer-message intents that a replacement case can be opened from."""
@@ -135,6 +137,15 @@ def open_from_order_events(store: SqlStore, *, store_name: str, now: datetime,
             thread_id=thread, source=f"order_event:{event.trigger}",
             order_event_id=None if existing is not None else event.id))
     return results
+
+
+def open_cases_from_events(db: Database, store_names: Sequence[str], *, now: datetime) -> list[dict[str, Any]]:
+    """:func:`open_from_order_events` for each store in its own transaction (the order sync's follow-up)."""
+    opened = []
+    for name in store_names:
+        with db.transaction() as store:
+            opened += open_from_order_events(store, store_name=name, now=now)
+    return opened
 
 
 def advance_case(store: SqlStore, *, case_id: int, to: str, now: datetime, actor: str, carrier: str | None = None,

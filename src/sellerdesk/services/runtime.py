@@ -26,6 +26,7 @@ from sellerdesk.adapters.spapi.emulator.server import EmulatorServer, emulator_s
 from sellerdesk.config import Config
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.services import outbox
+from sellerdesk.services.after_sales import open_cases_from_events
 from sellerdesk.services.ingest import MailboxSummary, read_mailboxes, watch_mailboxes
 from sellerdesk.services.jobs import InProcessJobRunner, JobRunner
 from sellerdesk.services.orders import sync_stores
@@ -41,7 +42,8 @@ log = logging.getLogger(__name__)
 
 def schedule_background(services: Services, runner: JobRunner, *, announce: Callable[[str], None],
                         outbox_every: float = OUTBOX_EVERY) -> None:
-    """Put the product's periodic jobs on *runner*: the outbox, the reminders, the order sync."""
+    """Put the product's periodic jobs on *runner*: the outbox, the reminders, the order sync (which also opens
+    replacement cases for undeliverable parcels)."""
 
     def report(result: outbox.DeliveryResult) -> None:
         log.info("outbox: delivery %s %s %s", result.delivery_id, result.state, result.detail or "")
@@ -59,8 +61,13 @@ def schedule_background(services: Services, runner: JobRunner, *, announce: Call
     spapi_stores = [store for store in services.config.stores if is_configured(store)]
     if spapi_stores:
         def orders() -> None:
-            for result in sync_stores(services.db, spapi_stores, client_factory=connect, now=datetime.now(UTC)):
+            now = datetime.now(UTC)
+            for result in sync_stores(services.db, spapi_stores, client_factory=connect, now=now):
                 log.info("orders: %s", result)
+            for case in open_cases_from_events(services.db, [s.name for s in spapi_stores], now=now):
+                if not case["existing"]:
+                    log.info("after-sales: case %s opened for order %s (%s)", case["id"], case["order_id"],
+                             case["cause"])
 
         runner.schedule("orders", orders, every=ORDERS_EVERY)
         announce(f"sellerdesk: orders from the SP-API for {len(spapi_stores)} store(s), every {ORDERS_EVERY:g} s")
