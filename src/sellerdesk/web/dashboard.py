@@ -31,6 +31,11 @@ router = APIRouter()
 User = Annotated[SignedIn, Depends(signed_in)]
 Text = Annotated[str | None, Query(max_length=100)]
 ALL = ""
+CHART_TITLES = {"response-times": _("Response time: messages by hours to the first answer"),
+                "daily-volume": _("Messages and late answers per day"),
+                "agent-load": _("Messages per agent and those marked no response needed")}
+REVIEW_STATES = (_("requested"), _("scheduled"), _("skipped"), _("failed"))
+"""The review ledger's states as the UI shows them (marked here for the catalogue)."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ def dashboard_page(request: Request, user: User, store: Text = None,
         view = _view(repo, user, store=store, days=days, start=start, end=end)
         overview = response_overview(repo, start=view.start, end=view.end, as_of=moment,
                                      store_name=view.store) if view.allowed else None
-        context = {"view": view, "overview": overview, "windows": WINDOWS, "charts": CHARTS,
+        context = {"view": view, "overview": overview, "windows": WINDOWS, "charts": CHART_TITLES,
                    "work": workload(repo, store_ids=view.store_ids, now=moment),
                    "ledger": review_summary(repo, store_ids=view.store_ids)}
     return render(request, "dashboard.html", context, user=user)
