@@ -1,7 +1,8 @@
 """After-sales from the shell: ``sellerdesk replacements list|show|open|advance|costs|message|report|export|...``.
 
 Batch commands (``open``, ``advance``, ``costs``, ``refund``, ``return``) read JSON Lines from a file
-or ``-`` and print one result per line with the input's ``id`` (contracts §3); each line is its own
+or ``-`` and print one result per line with the input's ``id`` (contracts §3), the case's, refund's or
+return request's own number under ``case``, ``refund`` or ``return``; each line is its own
 transaction, so one bad line neither stops nor undoes the others. Listing commands print one JSON
 line per row; ``show``, ``message`` and ``export`` print one JSON object.
 """
@@ -43,8 +44,14 @@ def _now(text: str | None) -> datetime:
     return parse_instant(text, field="--now") if text else datetime.now(UTC)
 
 
+def _json_value(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
 def _print(record: Any, *, indent: int | None = None) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False, default=str, indent=indent))
+    click.echo(json.dumps(record, ensure_ascii=False, default=_json_value, indent=indent))
 
 
 def _batch(config_path: str | None, database_url: str | None, source: str,
@@ -52,6 +59,13 @@ def _batch(config_path: str | None, database_url: str | None, source: str,
     with build_services(load(config_path), database_url=database_url) as services:
         status = run_batch(open_input(source), sys.stdout, lambda record: handle(services, record))
     raise SystemExit(status)
+
+
+def _keyed(record: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """*record* with its own ``id`` renamed to *key* (a batch line's ``id`` is the input's, contracts §3) and
+    its times in ISO 8601, UTC."""
+    return {key: record["id"], **{k: _json_value(v) if isinstance(v, datetime) else v
+                                  for k, v in record.items() if k != "id"}}
 
 
 def _optional_time(record: Mapping[str, Any], name: str) -> datetime | None:
@@ -124,15 +138,15 @@ def open_command(config_path: str | None, database_url: str | None, source: str 
         now = datetime.now(UTC)
         with services.db.transaction() as store:
             if record.get("thread_id") is not None:
-                return after_sales.open_from_thread(store, thread_id=require(record, "thread_id", int), now=now,
-                                                    actor=who, cause=record.get("cause"),
-                                                    problem=str(record.get("problem") or ""))
+                return _keyed(after_sales.open_from_thread(
+                    store, thread_id=require(record, "thread_id", int), now=now, actor=who,
+                    cause=record.get("cause"), problem=str(record.get("problem") or "")), "case")
             details = {k: record.get(k) for k in ("sku", "asin", "quantity", "marketplace", "destination",
                                                   "original_carrier")}
-            return after_sales.open_case(store, store_name=require(record, "store"),
-                                         order_id=require(record, "order_id"), cause=require(record, "cause"),
-                                         now=now, actor=who, problem=str(record.get("problem") or ""),
-                                         details=details)
+            return _keyed(after_sales.open_case(store, store_name=require(record, "store"),
+                                                order_id=require(record, "order_id"), cause=require(record, "cause"),
+                                                now=now, actor=who, problem=str(record.get("problem") or ""),
+                                                details=details), "case")
 
     _batch(config_path, database_url, source, handle)
 
@@ -158,12 +172,12 @@ def advance_command(config_path: str | None, database_url: str | None, source: s
 
     def handle(services: Services, record: Mapping[str, Any]) -> Mapping[str, Any]:
         with services.db.transaction() as store:
-            return after_sales.advance_case(
+            return _keyed(after_sales.advance_case(
                 store, case_id=require(record, "case", int), to=require(record, "to"), now=datetime.now(UTC),
                 actor=actor or _local(), carrier=record.get("carrier"), tracking_number=record.get("tracking_number"),
                 ship_date=_optional_time(record, "ship_date"), reason=record.get("reason"),
                 tracking_uploaded=_optional_flag(record, "tracking_uploaded"),
-                return_closed=_optional_flag(record, "return_closed"))
+                return_closed=_optional_flag(record, "return_closed")), "case")
 
     _batch(config_path, database_url, source, handle)
 
@@ -181,8 +195,8 @@ def costs_command(config_path: str | None, database_url: str | None, source: str
     def handle(services: Services, record: Mapping[str, Any]) -> Mapping[str, Any]:
         costs = costs_from(dict(record), ledger_currency=after_sales_ledger.ledger_currency(services.config))
         with services.db.transaction() as store:
-            return after_sales.record_costs(store, case_id=require(record, "case", int), costs=costs,
-                                            now=datetime.now(UTC), actor=actor or _local())
+            return _keyed(after_sales.record_costs(store, case_id=require(record, "case", int), costs=costs,
+                                                   now=datetime.now(UTC), actor=actor or _local()), "case")
 
     _batch(config_path, database_url, source, handle)
 
@@ -228,11 +242,11 @@ def refund_command(config_path: str | None, database_url: str | None, source: st
         currency = parse_currency(record.get("currency"))
         rate = rate_from(dict(record), currency=currency, ledger_currency=ledger)
         with services.db.transaction() as store:
-            return refunds.record_refund(
+            return _keyed(refunds.record_refund(
                 store, store_name=require(record, "store"), order_id=require(record, "order_id"),
                 amount=parse_amount(record.get("amount"), what="amount"), currency=currency, fx_rate=rate,
                 ledger_currency=ledger, reason=require(record, "reason"), now=datetime.now(UTC),
-                actor=actor or _local(), case_id=record.get("case"), again=bool(record.get("again")))
+                actor=actor or _local(), case_id=record.get("case"), again=bool(record.get("again"))), "refund")
 
     _batch(config_path, database_url, source, handle)
 
@@ -251,11 +265,11 @@ def return_command(config_path: str | None, database_url: str | None, source: st
     def handle(services: Services, record: Mapping[str, Any]) -> Mapping[str, Any]:
         now = datetime.now(UTC)
         with services.db.transaction() as store:
-            return returns.record_return(
+            return _keyed(returns.record_return(
                 store, store_name=require(record, "store"), order_id=require(record, "order_id"),
                 marketplace=require(record, "marketplace"), reason=require(record, "reason"),
                 requested_at=_optional_time(record, "requested_at") or now, now=now, actor=actor or _local(),
-                note=str(record.get("note") or ""))
+                note=str(record.get("note") or "")), "return")
 
     _batch(config_path, database_url, source, handle)
 

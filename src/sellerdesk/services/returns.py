@@ -8,7 +8,7 @@ one on record.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -43,7 +43,7 @@ def record_return(store: SqlStore, *, store_name: str, order_id: str, marketplac
     holidays, _ = public_holidays(market.code, years=years)
     row = ReturnRequest(store_id=owner.id, order_id=order_id, marketplace=market.code, reason=category, note=note,
                         state="open", requested_at=requested_at,
-                        review_due_at=review_due(requested_at, zone=market.timezone, holidays=holidays))
+                        review_due_at=review_due(requested_at, zone=market.timezone, holidays=holidays).astimezone(UTC))
     kept = store.insert_once(row, lambda: _find(store, owner.id, order_id, requested_at))
     if kept is row:
         store.audit(actor, "after_sales.return", at=now, store_id=owner.id,
