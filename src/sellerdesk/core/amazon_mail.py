@@ -1,7 +1,8 @@
 """Parsing Amazon relay mail: buyer messages, Amazon notices and everything else.
 
 :func:`parse_relay_mail` turns raw bytes into a :class:`~sellerdesk.core.mail.ParsedMail`. It
-uses the standard library's fast ``compat32`` parser and cheap regular expressions built from
+reads the MIME tree as the standard library's ``compat32`` parser does (with
+:mod:`sellerdesk.core.mail_reader`, which is faster) and uses cheap regular expressions built from
 :mod:`sellerdesk.core.relay_formats`; it never raises on anything that looks like an e-mail,
 and notes what it had to work around in ``ParsedMail.problems``.
 
@@ -17,7 +18,6 @@ Recognition, in order:
 
 from __future__ import annotations
 
-import email
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta, timezone
@@ -27,6 +27,7 @@ from typing import Any
 
 from sellerdesk.core import intents, language
 from sellerdesk.core.mail import MailKind, NoticeType, ParsedMail
+from sellerdesk.core.mail_reader import read_message
 from sellerdesk.core.marketplaces import MARKETPLACES, Marketplace, by_domain
 from sellerdesk.core.mime import MimeContent, decode_header_value, extract_content
 from sellerdesk.core.relay_formats import NOTICE_SENDERS, RELAY_FORMATS
@@ -83,7 +84,7 @@ def parse_relay_mail(raw: bytes, *, classify: bool = True) -> ParsedMail:
     """
     _require_header_block(raw)
     digest = hashlib.sha256(raw).hexdigest()
-    message = email.message_from_bytes(raw.removeprefix(_UTF8_BOM))
+    message = read_message(raw.removeprefix(_UTF8_BOM))
     headers = _Headers(message)
     content = extract_content(message)
     body = content.text
