@@ -66,7 +66,7 @@ def test_refusals_say_why(db: Database) -> None:
 def test_revoking_by_id_or_prefix_and_unknown_tokens(db: Database) -> None:
     add_agent(db)
     with db.transaction() as store:
-        row, token = api_tokens.create_token(store, name="erp", user_name="erp", now=T0, created_by="t")
+        row, _ = api_tokens.create_token(store, name="erp", user_name="erp", now=T0, created_by="t")
         assert api_tokens.revoke_token(store, ident=str(row.id), now=T0, actor="t")["revoked_at"] == T0.isoformat()
         later = T0 + timedelta(hours=1)
         assert api_tokens.revoke_token(store, ident=f"sd_{row.prefix}", now=later, actor="t")["revoked_at"] == \

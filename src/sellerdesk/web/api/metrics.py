@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime
 
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.core.metrics import GOAL_AVERAGE_RESPONSE, GOAL_WITHIN_24H_SHARE, trailing_window
+from sellerdesk.core.metrics import GOAL_AVERAGE_RESPONSE, GOAL_WITHIN_24H_SHARE
 from sellerdesk.services.response_metrics import Scope, metrics_line, response_metrics, response_metrics_by
 from sellerdesk.web.api.auth import Caller
 from sellerdesk.web.api.errors import ApiError, responses
@@ -17,17 +17,19 @@ from sellerdesk.web.api.models import NO_NUL, MetricsLine, MetricsReport
 from sellerdesk.web.context import now, state
 
 router = APIRouter(tags=["metrics"])
-MAX_DAYS = 3660
+MAX_DAYS = 3660  # ten years
 
 
-def _window(days: int, start: datetime | None, end: datetime | None, *, at: datetime) -> tuple[datetime, datetime]:
-    if (start is None) != (end is None):
-        raise ApiError(422, "invalid", "give both start and end (ISO 8601 with a zone), or neither and days")
-    if start is None or end is None:
-        return trailing_window(days, end=at)
-    if not start < end <= start + timedelta(days=MAX_DAYS):
-        raise ApiError(422, "invalid", f"start must be before end, at most {MAX_DAYS} days apart")
-    return start, end
+def _window(days: int, end: datetime | None, *, at: datetime) -> tuple[datetime, datetime]:
+    """``days`` days ending at *end* (at most now: nothing was received later), whatever the dates given."""
+    try:
+        end_at = at if end is None else min(end.astimezone(UTC), at)
+    except OverflowError:  # a time zone pushing year 9999 (or year 1) over the edge
+        end_at = at if end is not None and end.year > 1 else datetime.min.replace(tzinfo=UTC)
+    try:
+        return end_at - timedelta(days=days), end_at
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC), end_at
 
 
 def _lines(repo: SqlStore, *, store: str | None, group_by: str | None, start: datetime, end: datetime,
@@ -45,20 +47,22 @@ def _lines(repo: SqlStore, *, store: str | None, group_by: str | None, start: da
 
 @router.get("/metrics", response_model=MetricsReport, responses=responses(401, 404, 422))
 def get_metrics(request: Request, caller: Caller,
-                days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="the last N days (without start/end)")] = 30,
-                start: Annotated[AwareDatetime | None, Query(description="first instant, ISO 8601 with a zone")] = None,
-                end: Annotated[AwareDatetime | None, Query(description="end (excluded), ISO 8601 with a zone")] = None,
+                days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="the window's length in days")] = 30,
+                end: Annotated[AwareDatetime | None, Query(
+                    description="end of the window (excluded), ISO 8601 with a zone; default and at most: now")] = None,
                 store: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
                 group_by: Literal["store", "marketplace", "agent"] | None = None) -> MetricsReport:
-    """Contact Response Time: share within 24 hours, late and no-response rates, average and median.
+    """Contact Response Time of the buyer messages received in the ``days`` days before ``end``.
+
+    The figures: share answered within 24 hours, late and no-response rates, average and median.
 
     A token that sees every store gets the figures over all of them (``store`` null); one limited
     to some stores gets a set of lines per store it sees. ``group_by`` adds a line per store,
     marketplace or agent after each total.
     """
     at = now()
-    window_start, window_end = _window(days, start, end, at=at)
-    as_of = min(at, window_end)
+    window_start, window_end = _window(days, end, at=at)
+    as_of = window_end
     app = state(request)
     with app.db.reading() as repo:
         visible = {s.id: s.name for s in repo.list_stores() if s.id in caller.user.store_ids}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from sellerdesk.core.compliance.findings import KINDS
+from sellerdesk.core.marketplaces import MARKETPLACES
 
 
 def _storable(value: str) -> str:
@@ -23,6 +24,13 @@ NO_NUL = r"^[^\x00]*$"
 """Text fields refuse NUL characters: PostgreSQL cannot store them, and no buyer-facing text needs one."""
 
 
+_SPACE = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+"""At least one character that is not white space (as Python's ``str.strip`` sees it), and no NUL."""
+if TYPE_CHECKING:
+    MarketplaceCode = str
+else:  # the codes as an enum in the OpenAPI document (a literal built from data, which mypy cannot follow)
+    MarketplaceCode = Literal[tuple(MARKETPLACES)]
 Clean = Annotated[str, Field(pattern=NO_NUL), AfterValidator(_storable)]
 """A text without NUL characters that can be stored as UTF-8."""
 Body = Annotated[Clean, Field(max_length=50_000)]
@@ -31,6 +39,7 @@ Subject = Annotated[Clean, Field(max_length=1000)]
 Label = Annotated[Clean, Field(max_length=400)]
 Name = Annotated[Clean, Field(max_length=100)]
 Reference = Annotated[Clean, Field(max_length=40)]
+ReplyText = Annotated[str, Field(max_length=50_000, pattern=NOT_BLANK), AfterValidator(_storable)]
 
 
 class Strict(BaseModel):
@@ -161,7 +170,7 @@ class CheckIn(Strict):
     kind: str = Field(default="reply", max_length=80, pattern=r"^(" + "|".join(KINDS) + r"|api:[A-Za-z]{1,60})$",
                       description="reply, proactive, review_request, case or api:<messageType>")
     subject: Subject | None = None
-    marketplace: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="two-letter code, e.g. US")
+    marketplace: MarketplaceCode | None = Field(default=None, description="two-letter code, e.g. US")
     order_id: Reference | None = None
     buyer_language: str | None = Field(default=None, pattern=r"^[a-z]{2}$", description="ISO 639-1, e.g. de")
     received_at: AwareDatetime | None = None
@@ -169,9 +178,12 @@ class CheckIn(Strict):
     history: list[HistoryIn] | None = Field(default=None, max_length=200)
     attachments: list[AttachmentIn] | None = Field(default=None, max_length=50)
     store: Name | None = Field(default=None, description="the store whose [compliance] settings apply")
-    thread_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
-        "check as a reply in this thread, exactly as the composer and the send do (its buyer, order, times and "
-        "the store's recent replies); only with kind reply"))
+
+
+class ThreadCheckIn(Strict):
+    """A reply to check in its thread's context."""
+
+    text: Body = Field(description="the reply exactly as it would be sent")
 
 
 class DraftOut(BaseModel):
@@ -194,7 +206,7 @@ class DraftOut(BaseModel):
 class ReplyIn(Strict):
     """A reply to queue for sending."""
 
-    text: Body = Field(min_length=1, description="the reply exactly as the buyer will read it")
+    text: ReplyText = Field(description="the reply exactly as the buyer will read it")
     override_reason: Reason | None = Field(
         default=None, description="admins only: the written reason to send a reply the guard blocked (audited)")
 

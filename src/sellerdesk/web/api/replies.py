@@ -15,7 +15,7 @@ from sellerdesk.services.composer import check_draft
 from sellerdesk.services.message_lookup import visible_store_of_thread
 from sellerdesk.web.api.auth import ApiCaller, Caller
 from sellerdesk.web.api.errors import ApiError, responses
-from sellerdesk.web.api.models import CheckIn, CheckOut, ReplyIn, ReplyQueued
+from sellerdesk.web.api.models import CheckIn, CheckOut, ReplyIn, ReplyQueued, ThreadCheckIn
 from sellerdesk.web.api.threads import Id, not_visible
 from sellerdesk.web.context import AppState, now, state
 
@@ -33,33 +33,40 @@ def _visible_store(app: AppState, caller: ApiCaller, name: str) -> None:
         raise ApiError(404, "not_found", f"no store {name!r} among the stores this token may see")
 
 
-@router.post("/checks", response_model=CheckOut, responses=responses(401, 404, 409, 422))
+@router.post("/checks", response_model=CheckOut, responses=responses(400, 401, 404, 409, 422))
 def check_text(request: Request, caller: Caller, body: CheckIn) -> CheckOut:
     """Check a text against Amazon's messaging rules (contracts §2): the verdict and every finding.
 
-    With ``thread_id`` the text is checked as a reply in that thread, exactly as the send will
-    check it; otherwise with the context given (and the ``store``'s ``[compliance]`` settings).
+    The context is what the body gives (as ``sellerdesk check`` reads it), with the ``store``'s
+    ``[compliance]`` settings when one is named. Nothing is stored.
     """
     app = state(request)
-    if body.thread_id is not None:
-        if body.kind != "reply":
-            raise ApiError(422, "invalid", "thread_id checks a reply in that thread; leave kind out or set it to reply")
-        with app.db.reading() as repo:
-            if visible_store_of_thread(repo, body.thread_id, store_ids=caller.user.store_ids) is None:
-                raise not_visible("thread", body.thread_id)
-            result = check_draft(repo, config=app.config, thread_id=body.thread_id, text=body.text, now=now())
-        return CheckOut.model_validate(result.to_dict())
     if body.store is not None:
         _visible_store(app, caller, body.store)
     context = context_from_record(body.model_dump(mode="json", exclude_none=True,
-                                                  exclude={"text", "kind", "store", "thread_id"}))
+                                                  exclude={"text", "kind", "store"}))
     result = compliance.check(body.text, kind=body.kind, context=context,
                               settings=rule_settings(app.config, store=body.store))
     return CheckOut.model_validate(result.to_dict())
 
 
+@router.post("/threads/{thread_id}/checks", response_model=CheckOut, responses=responses(400, 401, 404, 409, 422))
+def check_reply(request: Request, caller: Caller, thread_id: Id, body: ThreadCheckIn) -> CheckOut:
+    """Check a reply in its thread exactly as the composer and the send do.
+
+    The thread gives the buyer's language, the marketplace, the order and the times, and the
+    store's recent replies feed the near-duplicate rule. Nothing is stored.
+    """
+    app = state(request)
+    with app.db.reading() as repo:
+        if visible_store_of_thread(repo, thread_id, store_ids=caller.user.store_ids) is None:
+            raise not_visible("thread", thread_id)
+        result = check_draft(repo, config=app.config, thread_id=thread_id, text=body.text, now=now())
+    return CheckOut.model_validate(result.to_dict())
+
+
 @router.post("/threads/{thread_id}/replies", status_code=201, response_model=ReplyQueued,
-             responses=responses(401, 403, 404, 409, 422))
+             responses=responses(400, 401, 403, 404, 409, 422))
 def send_reply(request: Request, response: Response, caller: Caller, thread_id: Id, body: ReplyIn,
                idempotency_key: IdempotencyKey) -> ReplyQueued:
     """Queue a reply to the thread's buyer; the outbox sends it exactly once.
