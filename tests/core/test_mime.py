@@ -60,7 +60,7 @@ def test_latin1_label_means_windows_1252() -> None:
     assert decode_bytes(b"\x93quoted\x94 \x80", "iso-8859-1") == ("\u201cquoted\u201d €", None)
 
 
-@pytest.mark.parametrize("charset", [None, "x-unknown-charset", "utf-8"])
+@pytest.mark.parametrize("charset", [None, "x-unknown-charset", "utf-8", "utf\x00-8", "\udce9t\udce9"])
 def test_missing_unknown_or_wrong_labels_still_decode(charset: str | None) -> None:
     decoded, problem = decode_bytes("Ceci est une très longue phrase en français.".encode("cp1252"), charset)
     assert "longue phrase" in decoded

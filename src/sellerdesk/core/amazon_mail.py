@@ -46,7 +46,7 @@ from sellerdesk.core.relay_text import (
 )
 from sellerdesk.errors import MessageParseError
 
-PARSER_VERSION: int = 1
+PARSER_VERSION: int = 2
 """Bumped whenever parsing changes, so that stored mails parsed by an older version are re-parsed."""
 
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")

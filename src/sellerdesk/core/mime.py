@@ -73,7 +73,7 @@ def _decode_declared(data: bytes, charset: str) -> tuple[str, str | None]:
     codec = _SUPERSETS.get(label, label)
     try:
         codec = codecs.lookup(codec).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not even a name (NUL, raw 8-bit bytes)
         return _guess(data, f"unknown charset {charset!r}")
     if codec in _SINGLE_BYTE:
         # A Latin-1 label on valid non-ASCII UTF-8 is a mislabel: Latin-1 text almost never
