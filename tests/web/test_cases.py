@@ -51,7 +51,7 @@ def test_recording_a_case_then_a_duplicate_is_warned_about_before_opening(client
     assert first.status_code == 303
     page = client.get(first.headers["location"]).text
     assert "Case 17011" in page
-    assert 'data-testid="case-status">open<' in page
+    assert 'data-testid="case-status">Open<' in page
     again = _post(client, **REIMBURSEMENT, action="open")
     assert again.status_code == 200
     assert 'data-testid="duplicate-warning"' in again.text

@@ -56,7 +56,9 @@ FACT_LABELS = (
     _("What happened"), _("Date"), _("Units"), _("Estimated loss"), _("Fee"), _("Tracking number(s)"), _("Carrier"),
     _("Evidence"), _("Root cause"), _("Fix done"), _("Prevention"), _("Policy"), _("Related case(s)"),
 )
-CASE_STATUSES = (
-    _("open"), _("waiting_on_amazon"), _("waiting_on_seller"), _("transferred"), _("resolved"), _("closed"),
-)
-"""The topics', facts' and statuses' names as the UI shows them (marked here for the catalogue)."""
+"""The topics' and facts' names as the UI shows them (marked here for the catalogue)."""
+CASE_STATUS_LABELS = {
+    "open": _("Open"), "waiting_on_amazon": _("Waiting on Amazon"), "waiting_on_seller": _("Waiting on us"),
+    "transferred": _("Moved to another case"), "resolved": _("Resolved"), "closed": _("Closed"),
+}
+"""A case status as the UI shows it."""

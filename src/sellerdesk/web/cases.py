@@ -20,7 +20,7 @@ from sellerdesk.core.case_topics import TOPICS
 from sellerdesk.core.compliance import Finding
 from sellerdesk.errors import ConfigError, InputError, NotFoundError
 from sellerdesk.services import cases
-from sellerdesk.web.case_form import read_case_form
+from sellerdesk.web.case_form import CASE_STATUS_LABELS, read_case_form
 from sellerdesk.web.composer import marked_segments
 from sellerdesk.web.context import SignedIn, csrf_checked, now, render, signed_in, state
 from sellerdesk.web.dashboard import visible_stores
@@ -50,7 +50,7 @@ def cases_page(request: Request, user: User,
     """Tracked cases of the user's stores, newest first, with the follow-ups that are due."""
     with state(request).db.reading() as repo:
         rows = cases.list_cases(repo, status=status or None, store_ids=user.store_ids)
-    return render(request, "cases.html", {"rows": rows, "status": status or "", "statuses": cases.STATUSES,
+    return render(request, "cases.html", {"rows": rows, "status": status or "", "statuses": CASE_STATUS_LABELS,
                                           "now": now()}, user=user)
 
 
@@ -128,7 +128,7 @@ def case_page(request: Request, user: User, ref: str) -> Response:
 def _case(request: Request, user: SignedIn, repo: SqlStore, number: int, *, error: str | None = None) -> Response:
     return render(request, "case.html", {
         "case": cases.show(repo, f"#{number}"), "summary": cases.summary(repo, f"#{number}"),
-        "statuses": cases.STATUSES, "error": error, "now": now()},
+        "statuses": CASE_STATUS_LABELS, "error": error, "now": now()},
         user=user, status_code=422 if error else 200)
 
 
