@@ -16,6 +16,7 @@ holds at least ceil(0.85 |draft|) of its shingles, so it shares one of the draft
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import random
@@ -98,6 +99,53 @@ def percentile(values: npt.NDArray[np.float64], p: float) -> float:
     return float(np.percentile(values, p))
 
 
+class LookupTimer:
+    """Times each lookup (wall clock and this thread's CPU) and notes what else happened meanwhile.
+
+    A lookup whose wall time is far above its CPU time was either switched out by the kernel for
+    another process (an involuntary context switch of this thread) or paused by Python's cyclic
+    garbage collector; both are counted per lookup so the slow tail can be attributed.
+    """
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+        self.switched: list[bool] = []
+        self.collected: list[bool] = []
+        self._collections = 0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collections += 1
+
+    def __enter__(self) -> None:
+        self._switches = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw
+        self._before_gc = self._collections
+        self._cpu = time.thread_time()
+        self._wall = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall.append(time.perf_counter() - self._wall)
+        self.cpu.append(time.thread_time() - self._cpu)
+        self.switched.append(resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw > self._switches)
+        self.collected.append(self._collections > self._before_gc)
+
+    def report(self) -> None:
+        wall, cpu = np.array(self.wall) * 1000, np.array(self.cpu) * 1000
+        switched, collected = np.array(self.switched), np.array(self.collected)
+        quiet = ~switched & ~collected
+        print(f"lookup latency (wall): p50 {percentile(wall, 50):.2f} ms, p99 {percentile(wall, 99):.2f} ms, "
+              f"max {wall.max():.2f} ms")
+        print(f"lookup latency (CPU):  p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms, "
+              f"max {cpu.max():.2f} ms")
+        slow = wall > 5
+        print(f"lookups over 5 ms wall: {slow.sum()} of {len(wall)}; of them switched out by the kernel "
+              f"{(slow & switched).sum()}, paused by the garbage collector {(slow & collected).sum()}")
+        print(f"lookups switched out {switched.sum()}, with a collection {collected.sum()}; the other "
+              f"{quiet.sum()}: wall p99 {percentile(wall[quiet], 99) if quiet.any() else float('nan'):.2f} ms")
+
+
 def main(history: int, queries: int) -> None:
     rng = random.Random(5)
     words = vocabulary(rng)
@@ -125,12 +173,16 @@ def main(history: int, queries: int) -> None:
     print(f"exact comparison index built in {time.perf_counter() - began:.0f} s")
 
     drafts = [reply(rng, bank, words) for _ in range(queries)]
-    wall, cpu, found_lsh, found_est, found_exact, estimate_hits = [], [], 0, 0, 0, 0
+    # The history's objects stay for the whole run: out of the collector's sight, as a service
+    # holding the index would put them after loading it.
+    gc.collect()
+    gc.freeze()
+    timer = LookupTimer()
+    found_lsh, found_est, found_exact, estimate_hits = 0, 0, 0, 0
+    print(f"load average before the lookups {os.getloadavg()[0]:.1f}")
     for draft in drafts:
-        t0, c0 = time.perf_counter(), time.thread_time()
-        candidates = index.query(draft, threshold=THRESHOLD, margin=0.05)
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
+        with timer:
+            candidates = index.query(draft, threshold=THRESHOLD, margin=0.05)
         exact = exact_index.matches(shingles(draft))
         returned = {key for key, _ in candidates}
         estimated = {key for key, value in candidates if value >= THRESHOLD}
@@ -138,10 +190,8 @@ def main(history: int, queries: int) -> None:
         found_lsh += len(exact & returned)
         found_est += len(exact & estimated)
         estimate_hits += len(estimated)
-    wall_a, cpu_a = np.array(wall) * 1000, np.array(cpu) * 1000
-    print(f"lookup latency (wall): p50 {percentile(wall_a, 50):.2f} ms, p99 {percentile(wall_a, 99):.2f} ms, "
-          f"max {wall_a.max():.2f} ms")
-    print(f"lookup latency (CPU):  p50 {percentile(cpu_a, 50):.2f} ms, p99 {percentile(cpu_a, 99):.2f} ms")
+    print(f"load average after the lookups {os.getloadavg()[0]:.1f}")
+    timer.report()
     print(f"exact all-pairs: {found_exact:,} (draft, reply) pairs at >= {THRESHOLD:.0%} over {queries:,} drafts")
     print(f"recall of the index (candidates estimated >= {THRESHOLD - 0.05:.2f}, then confirmed exactly): "
           f"{found_lsh / max(found_exact, 1):.4f}")

@@ -71,3 +71,18 @@ def test_added_replies_are_found_before_and_after_a_merge() -> None:
     assert index.latest(2) == [len(texts), len(texts) - 1]
     assert index.memory_bytes() > 0
     assert NearDuplicateIndex().query(A) == []
+
+
+def test_a_second_merge_keeps_every_reply_findable_and_latest_follows_the_keys() -> None:
+    index = NearDuplicateIndex()
+    texts = corpus(2 * NearDuplicateIndex.MERGE_AFTER + 20, seed=4)
+    half = len(texts) // 2
+    # Keys out of order: the newest reply is not the last one added.
+    index.add_many((key + 1, text) for key, text in enumerate(texts[:half]))
+    index.add(10**6, A)
+    index.query(B)  # merges the first half
+    index.add_many((key + 1 + half, text) for key, text in enumerate(texts[half:]))
+    for key in (1, half, half + 1, len(texts)):
+        assert key in {k for k, _ in index.query(texts[key - 1], threshold=0.99)}
+    assert 10**6 in {k for k, _ in index.query(B)}
+    assert index.latest(3) == [10**6, len(texts), len(texts) - 1]

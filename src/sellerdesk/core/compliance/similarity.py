@@ -15,11 +15,11 @@ Pure: the caller feeds the texts (see ``sellerdesk.services.compliance``).
 
 from __future__ import annotations
 
-import itertools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,12 @@ MAX_HASH = (1 << 31) - 1
 NUM_PERM = 128
 BANDS = 18
 ROWS = 7
+_MAX_HASH = np.uint64(MAX_HASH)
+_BIGRAM_MULTIPLIER = np.uint64(1_000_003)
+# The band's number goes into the top five bits of its keys, so that all bands share one sorted
+# table and a lookup is one binary search for all eighteen keys.
+_BAND_SHIFT = np.uint64(59)
+_BAND_PREFIX = np.arange(BANDS, dtype=np.uint64) << _BAND_SHIFT
 
 
 def mask_names(text: str) -> str:
@@ -82,10 +88,19 @@ def _token_hash(token: str) -> int | None:
 
 def shingles(text: str) -> frozenset[int]:
     """The set of hashed word bigrams of *text* after masking (unigrams for one-word texts)."""
-    hashes = [h for h in map(_token_hash, _TOKEN.findall(mask_names(text))) if h is not None]
+    return frozenset(shingle_array(text).tolist())
+
+
+def shingle_array(text: str) -> npt.NDArray[np.uint64]:
+    """:func:`shingles` as a sorted array of distinct values (what the index hashes)."""
+    masked = mask_names(text)
+    # Without CJK characters (always so in ASCII) the tokens are the white-space separated words.
+    tokens = masked.split() if masked.isascii() else _TOKEN.findall(masked)
+    hashes = np.fromiter((h for h in map(_token_hash, tokens) if h is not None), dtype=np.uint64)
     if len(hashes) < 2:
-        return frozenset(h & MAX_HASH for h in hashes)
-    return frozenset(((a * 1_000_003) ^ b) & MAX_HASH for a, b in itertools.pairwise(hashes))
+        return np.unique(hashes & _MAX_HASH)
+    # A bigram is (first * 1,000,003) xor second: crc32 values times 1,000,003 stay below 2**52.
+    return np.unique(((hashes[:-1] * _BIGRAM_MULTIPLIER) ^ hashes[1:]) & _MAX_HASH)
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -107,24 +122,38 @@ _B = _RNG.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 _BAND_MIX = _RNG.integers(1, 1 << 62, ROWS, dtype=np.uint64) | np.uint64(1)
 
 
+def _permuted(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The 128 hash permutations of *values* (shape 128 x len(values))."""
+    # Multiply-add-shift hashing: wrapping 64-bit arithmetic, the high 32 bits kept (no slow modulo).
+    # In place, one temporary: this loop is what building an index of a million replies costs.
+    hashed: npt.NDArray[np.uint64] = np.multiply.outer(_A, values)
+    hashed += _B[:, None]
+    hashed >>= np.uint64(32)
+    return hashed
+
+
 def signatures(sets: Sequence[frozenset[int]]) -> npt.NDArray[np.uint32]:
     """MinHash signatures (one row of 128 values per set), computed in one vectorised pass."""
     lengths = np.fromiter((max(1, len(s)) for s in sets), dtype=np.int64, count=len(sets))
     values = np.fromiter((v for s in sets for v in (s or (0,))), dtype=np.uint64, count=int(lengths.sum()))
-    # Multiply-add-shift hashing: wrapping 64-bit arithmetic, the high 32 bits kept (no slow modulo).
-    # In place, one temporary: this loop is what building an index of a million replies costs.
-    hashed = np.multiply.outer(_A, values)
-    hashed += _B[:, None]
-    hashed >>= np.uint64(32)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    return np.minimum.reduceat(hashed, starts, axis=1).T.astype(np.uint32)
+    return np.minimum.reduceat(_permuted(values), starts, axis=1).T.astype(np.uint32)
+
+
+def signature(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """The MinHash signature of one set given as an array (a row of :func:`signatures`, sooner)."""
+    hashed = _permuted(values if len(values) else np.zeros(1, dtype=np.uint64))
+    row: npt.NDArray[np.uint32] = hashed.min(axis=1).astype(np.uint32)
+    return row
 
 
 def band_keys(signature_rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-    """One 64-bit key per band and row of *signature_rows* (shape: rows x bands)."""
+    """One 64-bit key per band and row of *signature_rows* (shape: rows x bands), the band in the top bits."""
     bands = signature_rows[:, : BANDS * ROWS].astype(np.uint64).reshape(len(signature_rows), BANDS, ROWS)
     with np.errstate(over="ignore"):
         keys: npt.NDArray[np.uint64] = (bands * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+    keys >>= np.uint64(BANDS.bit_length())
+    keys |= _BAND_PREFIX
     return keys
 
 
@@ -133,7 +162,8 @@ class NearDuplicateIndex:
 
     Keys are the caller's (e.g. a sequence number or a database ID); a larger key is a later reply,
     which :meth:`latest` relies on. Signatures are kept as their lowest 16 bits (b-bit MinHash), enough
-    to estimate the similarity of candidates to within about 0.03.
+    to estimate the similarity of candidates to within about 0.03. The band keys of every reply live in
+    one sorted table (the band in their top bits), so a lookup is two binary searches in all.
     """
 
     # Rows added since the last merge are searched by a plain scan up to this many, then merged.
@@ -142,9 +172,10 @@ class NearDuplicateIndex:
     def __init__(self) -> None:
         self._keys = np.empty(0, dtype=np.int64)
         self._sigs = np.empty((0, NUM_PERM), dtype=np.uint16)
-        self._band_keys = np.empty((BANDS, 0), dtype=np.uint64)
-        self._band_rows = np.empty((BANDS, 0), dtype=np.int32)
-        self._merged = 0  # rows [0, merged) are in the sorted band arrays
+        self._table = np.empty(0, dtype=np.uint64)  # band keys of rows [0, merged), sorted
+        self._table_rows = np.empty(0, dtype=np.int32)  # the row of each of them
+        self._merged = 0
+        self._ascending = True  # keys came in increasing order: the latest are the last rows
         self._key_chunks: list[npt.NDArray[np.int64]] = []
         self._sig_chunks: list[npt.NDArray[np.uint16]] = []
         self._band_chunks: list[npt.NDArray[np.uint64]] = []
@@ -177,12 +208,15 @@ class NearDuplicateIndex:
         if not keys:
             return
         sigs = signatures(sets)
-        self._key_chunks.append(np.asarray(keys, dtype=np.int64))
+        chunk = np.asarray(keys, dtype=np.int64)
+        last = self._key_chunks[-1][-1] if self._key_chunks else self._keys[-1] if len(self._keys) else None
+        self._ascending = self._ascending and bool((np.diff(chunk) > 0).all()) and (last is None or chunk[0] > last)
+        self._key_chunks.append(chunk)
         self._sig_chunks.append((sigs & 0xFFFF).astype(np.uint16))
         self._band_chunks.append(band_keys(sigs))
 
     def _collect(self) -> None:
-        """Move added chunks into the arrays; merge into the sorted bands once enough are pending."""
+        """Move added chunks into the arrays; merge into the sorted table once enough are pending."""
         if self._key_chunks:
             self._keys = np.concatenate((self._keys, *self._key_chunks))
             self._sigs = np.concatenate((self._sigs, *self._sig_chunks))
@@ -190,11 +224,12 @@ class NearDuplicateIndex:
             self._key_chunks, self._sig_chunks, self._band_chunks = [], [], []
         if len(self._pending_bands) > self.MERGE_AFTER:
             rows = np.arange(self._merged, len(self._keys), dtype=np.int32)
-            merged_keys = np.concatenate((self._band_keys, self._pending_bands.T), axis=1)
-            merged_rows = np.concatenate((self._band_rows, np.broadcast_to(rows, (BANDS, len(rows)))), axis=1)
-            order = np.argsort(merged_keys, axis=1, kind="stable")
-            self._band_keys = np.take_along_axis(merged_keys, order, axis=1)
-            self._band_rows = np.take_along_axis(merged_rows, order, axis=1)
+            added = self._pending_bands.T.ravel()
+            order = np.argsort(added, kind="stable")
+            # One pass over the table (sorted insertion), not a new sort of it: later rows after earlier ones.
+            at = np.searchsorted(self._table, added[order], side="right")
+            self._table = np.insert(self._table, at, added[order])
+            self._table_rows = np.insert(self._table_rows, at, np.tile(rows, BANDS)[order])
             self._merged = len(self._keys)
             self._pending_bands = np.empty((0, BANDS), dtype=np.uint64)
 
@@ -207,41 +242,35 @@ class NearDuplicateIndex:
         self._collect()
         if not len(self._keys):
             return []
-        sig = signatures([shingles(text)])
-        keys = band_keys(sig)[0]
-        found = []
-        for band in range(BANDS):
-            table = self._band_keys[band]
-            lo = np.searchsorted(table, keys[band], side="left")
-            hi = np.searchsorted(table, keys[band], side="right")
-            if hi > lo:
-                found.append(self._band_rows[band][lo:hi])
+        sig = signature(shingle_array(text))
+        keys = band_keys(sig[None, :])[0]
+        low = self._table.searchsorted(keys, side="left").tolist()
+        high = self._table.searchsorted(keys, side="right").tolist()
+        found: list[npt.NDArray[np.signedinteger[Any]]] = [
+            self._table_rows[start:end] for start, end in zip(low, high, strict=True) if end > start]
         if len(self._pending_bands):
-            hits = np.nonzero((self._pending_bands == keys).any(axis=1))[0]
-            found.append(hits + self._merged)
-        if not found:
-            return []
-        rows = np.unique(np.concatenate(found))
+            found.append(np.nonzero((self._pending_bands == keys).any(axis=1))[0] + self._merged)
+        rows = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
         if not len(rows):
             return []
-        low_bits = (sig[0] & 0xFFFF).astype(np.uint16)
-        matches = (self._sigs[rows] == low_bits).mean(axis=1)
+        low_bits = (sig & 0xFFFF).astype(np.uint16)
+        matches = np.count_nonzero(self._sigs[rows] == low_bits, axis=1) / NUM_PERM
         estimates = (matches - 1 / 65536) / (1 - 1 / 65536)
         keep = estimates >= threshold - margin
-        order = np.argsort(-estimates[keep], kind="stable")
-        return [(int(k), float(e)) for k, e in zip(self._keys[rows][keep][order], estimates[keep][order],
-                                                        strict=True)]
+        rows, estimates = rows[keep], estimates[keep]
+        order = np.argsort(-estimates, kind="stable")
+        return list(zip(self._keys[rows[order]].tolist(), estimates[order].tolist(), strict=True))
 
     def latest(self, count: int) -> list[int]:
         """The *count* largest keys (the most recent replies), newest first."""
         self._collect()
         if count <= 0 or not len(self._keys):
             return []
-        top = np.sort(self._keys)[-count:][::-1]
-        return [int(k) for k in top]
+        newest_first = self._keys[::-1] if self._ascending else np.sort(self._keys)[::-1]
+        return [int(k) for k in newest_first[:count]]
 
     def memory_bytes(self) -> int:
         """Bytes held by the index's arrays."""
         self._collect()
-        return int(self._keys.nbytes + self._sigs.nbytes
-                   + sum(a.nbytes for a in self._band_keys) + sum(a.nbytes for a in self._band_rows))
+        return int(self._keys.nbytes + self._sigs.nbytes + self._table.nbytes + self._table_rows.nbytes
+                   + self._pending_bands.nbytes)
