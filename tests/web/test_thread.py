@@ -9,12 +9,16 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sellerdesk.adapters.db.tables import Buyer, Message, Thread
+from sellerdesk.adapters.db.tables import Buyer, Message, MessageExclusion, Thread
+from sellerdesk.core.priority import Risk
+from sellerdesk.core.suspicion import Signal, Suspicion
 from sellerdesk.services.database import Database
 from sellerdesk.services.inbox_view import MessageView, ThreadView
+from sellerdesk.services.thread_details import OrderPanel, PastThread, ThreadDetails
 from sellerdesk.web.app import file_size, make_templates
 from sellerdesk.web.context import SignedIn
 from sellerdesk.web.inbox import Clock
+from sellerdesk.web.thread_page import COMPOSER_DEFAULTS
 from tests.web.conftest import T0, add_mail, relay_mail, sign_in
 
 # Classic payloads from public XSS cheat sheets: tags, attributes, URLs, encodings, template syntax.
@@ -95,23 +99,35 @@ def _view(text: str, name: str) -> ThreadView:
                       due_at=T0 + timedelta(hours=24))
 
 
-VIEWER = SignedIn(id=1, name="vera", role="viewer", ui_language="en", store_ids=[1])
+AGENT = SignedIn(id=1, name="amy", role="agent", ui_language="en", store_ids=[1])
 _TEMPLATE = make_templates().env.get_template("thread.html")
+
+
+def _details(text: str, name: str) -> ThreadDetails:
+    """Panels that show buyer-supplied words too: an earlier subject, a signal's excerpt, a mark's reason."""
+    past = PastThread(thread_id=2, subject=name, order_id=None, state="closed", last_at=T0, intents=("other",),
+                      risks=("legal",))
+    mark = MessageExclusion(message_id=1, actor="amy", reason=text, at=T0)
+    return ThreadDetails(order=OrderPanel(None, None), history=(past,),
+                         suspicion=Suspicion((Signal("buyer_link", "a link", text),), ("check",)),
+                         risk=Risk(4, ("legal",)), marks={1: mark}, agents=("amy",), moves=("on_hold", "closed"),
+                         last_message_id=1)
 
 
 def _render(text: str, name: str) -> str:
     return _TEMPLATE.render(
-        view=_view(text, name), clock=Clock(datetime(2026, 3, 2, 10, tzinfo=UTC), ("h", "m", "s")),
+        view=_view(text, name), details=_details(text, name),
+        clock=Clock(datetime(2026, 3, 2, 10, tzinfo=UTC), ("h", "m", "s")),
         _=lambda s: s, ngettext=lambda s, p, n: s if n == 1 else p, lang="en", html_lang="en",
-        languages={"en": "English"}, user=VIEWER, csrf_token="t", path="/threads/1",
-        composer={"draft": "", "error": None, "result": None, "segments": [], "queued": None})
+        languages={"en": "English"}, user=AGENT, csrf_token="t", path="/threads/1", done=None, problem=None,
+        composer={**COMPOSER_DEFAULTS, "draft": text, "seen": 1})
 
 
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(), name=st.text(max_size=40))
 def test_no_buyer_text_adds_markup(text: str, name: str) -> None:
     page = _render(text, name)
-    baseline = _render("plain", "plain")
+    baseline = _render("plain" if text else "", "plain" if name else "")  # same branches taken
     for character in "<>\"'":
         assert page.count(character) == baseline.count(character)
 

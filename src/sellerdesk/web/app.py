@@ -21,7 +21,18 @@ from sellerdesk import __version__
 from sellerdesk.config import Config
 from sellerdesk.errors import NotFoundError, StoreError
 from sellerdesk.services.database import Database
-from sellerdesk.web import admin, admin_templates, admin_users, auth, cases, composer, dashboard, inbox
+from sellerdesk.web import (
+    admin,
+    admin_templates,
+    admin_users,
+    auth,
+    cases,
+    composer,
+    dashboard,
+    inbox,
+    thread_actions,
+    thread_page,
+)
 from sellerdesk.web.api import PREFIX as API_PREFIX
 from sellerdesk.web.api import create_api
 from sellerdesk.web.context import AppState, LoginRequired, render
@@ -77,6 +88,8 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
     app.mount(API_PREFIX, create_api(app.state.sellerdesk))  # the JSON API, with its own OpenAPI and errors
     app.include_router(auth.router)
     app.include_router(inbox.router)
+    app.include_router(thread_page.router)
+    app.include_router(thread_actions.router)
     app.include_router(composer.router)
     app.include_router(dashboard.router)
     app.include_router(admin.router)

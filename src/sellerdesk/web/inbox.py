@@ -1,16 +1,15 @@
-"""The inbox, thread and original-mail pages."""
+"""The inbox and original-mail pages (the thread page is :mod:`sellerdesk.web.thread_page`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.services.inbox_view import InboxFilter, filter_choices, list_inbox, original_text, thread_view
+from sellerdesk.services.inbox_view import InboxFilter, filter_choices, list_inbox, original_text
 from sellerdesk.web.context import SignedIn, language_of, now, render, signed_in, state
 
 router = APIRouter()
@@ -58,7 +57,8 @@ class Clock:
         return f"{minutes}{m} {seconds:02d}{s}"
 
 
-def _clock(request: Request, user: SignedIn) -> Clock:
+def clock_for(request: Request, user: SignedIn) -> Clock:
+    """The clock in the user's language, read now."""
     units = ("小时", "分", "秒") if language_of(request, user) == "zh_Hans" else ("h", "m", "s")
     return Clock(now(), units)
 
@@ -82,33 +82,13 @@ def inbox_page(request: Request, user: User, store: Text = None, marketplace: Te
     with app.db.reading() as repo:
         result = list_inbox(repo, store_ids=user.store_ids, filters=filters, page_size=app.settings.page_size)
         choices = {} if partial else filter_choices(repo, store_ids=user.store_ids)
-    context = {"page": result, "filters": filters, "choices": choices, "clock": _clock(request, user),
+    context = {"page": result, "filters": filters, "choices": choices, "clock": clock_for(request, user),
                "query_string": _without_page(request)}
     return render(request, "_inbox_rows.html" if partial else "inbox.html", context, user=user)
 
 
 def _without_page(request: Request) -> str:
     return urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page" and v])
-
-
-@router.get("/threads/{thread_id}")
-def thread_page(request: Request, user: User, thread_id: int,
-                queued: Annotated[int | None, Query(ge=1)] = None) -> Response:
-    """A conversation: the buyer's clean text, Amazon's wrapping folded away, attachments listed."""
-    with state(request).db.reading() as repo:
-        return render_thread(request, repo, user, thread_id, composer={"queued": queued})
-
-
-def render_thread(request: Request, repo: SqlStore, user: SignedIn, thread_id: int, *, composer: dict[str, Any],
-                  status_code: int = 200) -> Response:
-    """The thread page, with the composer's state (draft, error, findings) when it has one."""
-    view = thread_view(repo, thread_id, store_ids=user.store_ids)
-    if view is None:
-        raise HTTPException(status_code=404)
-    defaults: dict[str, Any] = {"draft": "", "error": None, "result": None, "segments": [], "queued": None}
-    return render(request, "thread.html", {"view": view, "clock": _clock(request, user),
-                                           "composer": {**defaults, **composer}},
-                  user=user, status_code=status_code)
 
 
 @router.get("/messages/{message_id}/original")
