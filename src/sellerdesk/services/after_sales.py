@@ -21,10 +21,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.adapters.db.tables import (
     AuditEntry,
-    CachedOrder,
     ImportedOrder,
     Message,
     OrderEvent,
@@ -292,15 +292,19 @@ def _in_progress(store: SqlStore, store_id: int, order_id: str) -> ReplacementCa
         ReplacementCase.store_id == store_id, ReplacementCase.open_key == order_id)).one_or_none()
 
 
+def cached_snapshot(store: SqlStore, store_id: int, order_id: str) -> OrderSnapshot | None:
+    """The order as the SP-API order cache holds it, or ``None``."""
+    cached = SpApiRecords(store).cached_order(store_id, order_id)
+    return OrderSnapshot.from_dict(cached.data) if cached is not None and cached.data else None
+
+
 def _order_facts(store: SqlStore, store_id: int, order_id: str) -> dict[str, Any]:
-    cached = store.session.scalars(select(CachedOrder).where(
-        CachedOrder.store_id == store_id, CachedOrder.order_id == order_id)).one_or_none()
-    if cached is None or not cached.data:
+    order = cached_snapshot(store, store_id, order_id)
+    if order is None:
         # An order only known from an imported order report still has its marketplace.
         reported = store.session.scalars(select(ImportedOrder.marketplace).where(
             ImportedOrder.store_id == store_id, ImportedOrder.order_id == order_id)).first()
         return {"marketplace": reported}
-    order = OrderSnapshot.from_dict(cached.data)
     item = order.items[0] if order.items else None
     return {"marketplace": order.marketplace, "original_carrier": order.carrier,
             "sku": item.sku if item else None, "asin": item.asin if item else None,

@@ -16,18 +16,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
-
 from sellerdesk.adapters.db.deliveries import DeliveryQueries
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import CachedOrder, ReplacementCase, Store
+from sellerdesk.adapters.db.tables import ReplacementCase, Store
 from sellerdesk.config import Config
 from sellerdesk.core.after_sales.messages import CaseFacts, StepLibrary, StepMessage, compose_step, parse_step_library
 from sellerdesk.core.compliance import HistoryMessage, RuleSettings
-from sellerdesk.core.orders import OrderSnapshot
 from sellerdesk.core.outbox import Actor
 from sellerdesk.errors import InputError
-from sellerdesk.services.after_sales import get_case, mark_answered
+from sellerdesk.services.after_sales import cached_snapshot, get_case, mark_answered
 from sellerdesk.services.compliance import rule_settings
 from sellerdesk.services.replies import queue_reply
 from sellerdesk.services.templates import STARTER_LANGUAGES, store_library
@@ -121,10 +118,8 @@ def _settings(store: SqlStore, row: ReplacementCase, config: Config | None) -> R
 
 
 def _title(store: SqlStore, row: ReplacementCase) -> str | None:
-    cached = store.session.scalars(select(CachedOrder).where(
-        CachedOrder.store_id == row.store_id, CachedOrder.order_id == row.order_id)).one_or_none()
-    if cached is None or not cached.data:
+    order = cached_snapshot(store, row.store_id, row.order_id)
+    if order is None:
         return None
-    order = OrderSnapshot.from_dict(cached.data)
     item = next((i for i in order.items if i.asin == row.asin), order.items[0] if order.items else None)
     return item.title if item else None
