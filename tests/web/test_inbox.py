@@ -20,15 +20,26 @@ def thread_ids(html: str) -> list[int]:
 
 
 def fill(db: Database) -> dict[str, int]:
-    """Four threads: three in acme-us received at different times, one in acme-de."""
+    """Four threads: three in acme-us received (Date header and arrival) at different times, one in acme-de."""
+    late, new, mid, de = T0, T0 + timedelta(hours=5), T0 + timedelta(hours=2), T0 + timedelta(hours=1)
     return {
-        "late": add_mail(db, "acme-us", relay_mail(1, text="Where is my parcel? It is late."), at=T0),
-        "new": add_mail(db, "acme-us", relay_mail(2, text="Is this kettle waterproof?"), at=T0 + timedelta(hours=5)),
-        "mid": add_mail(db, "acme-us", relay_mail(3, text="Please send an invoice", buyer_name="Zoe"),
-                        at=T0 + timedelta(hours=2)),
+        "late": add_mail(db, "acme-us", relay_mail(1, text="Where is my parcel? It is late.", date=late), at=late),
+        "new": add_mail(db, "acme-us", relay_mail(2, text="Is this kettle waterproof?", date=new), at=new),
+        "mid": add_mail(db, "acme-us", relay_mail(3, text="Please send an invoice", buyer_name="Zoe", date=mid),
+                        at=mid),
         "de": add_mail(db, "acme-de", relay_mail(4, text="Wo ist meine Bestellung?", domain="de",
-                                                 buyer_name="Jonas"), at=T0 + timedelta(hours=1)),
+                                                 buyer_name="Jonas", date=de), at=de),
     }
+
+
+def test_the_clock_starts_at_the_date_header_when_the_mail_arrived_later(seeded: Database) -> None:
+    slow = add_mail(seeded, "acme-us", relay_mail(5, text="Hello?", date=T0), at=T0 + timedelta(hours=3))
+    fast = add_mail(seeded, "acme-us", relay_mail(6, text="Hi", date=T0 + timedelta(hours=1)),
+                    at=T0 + timedelta(hours=1))
+    with seeded.reading() as store:
+        page = list_inbox(store, store_ids=[1], filters=InboxFilter())
+    assert [r.thread_id for r in page.rows] == [slow, fast]
+    assert page.rows[0].due_at == T0 + timedelta(hours=24)
 
 
 def test_the_soonest_due_thread_comes_first_and_stores_are_kept_apart(seeded: Database) -> None:

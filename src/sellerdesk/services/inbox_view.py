@@ -2,29 +2,29 @@
 
 The inbox lists the threads of the stores a user may see, the soonest-due first. A thread is
 due :data:`sellerdesk.core.sla.RESPONSE_WINDOW` after its oldest buyer message that no reply
-has answered yet (a reply answers every buyer message received before it). The filters and
-the sort use indexed columns (``threads.store_id``/``state``, ``messages.thread_id``); the
-free-text search scans message text and is meant for the working set of an inbox.
+has answered yet (a reply answers every buyer message received before it) and nobody marked
+"no response needed": its ``thread_clocks`` row, kept up to date as messages and replies are
+written. The filters and the sort use indexed columns (``thread_clocks.store_id``/
+``waiting_since``, ``threads.store_id``/``state``, ``messages.thread_id``); the free-text search
+scans message text and is meant for the working set of an inbox.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import aliased
 
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Attachment, Buyer, Message, Store, Thread
+from sellerdesk.adapters.db.tables import Attachment, Buyer, Message, Store, Thread, ThreadClock
 from sellerdesk.core.sla import due_at
 
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 ASIN = re.compile(r"^[A-Z0-9]{10}$", re.IGNORECASE)
 THREAD_STATES = ("open", "answered", "closed")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -86,22 +86,16 @@ class ThreadView:
     due_at: datetime | None
 
 
-def _oldest_unanswered() -> Select[Any]:
-    """Correlated: receive time of the thread's oldest buyer message after its last reply."""
-    inbound = aliased(Message)
-    return (select(func.min(inbound.received_at))
-            .where(inbound.thread_id == Thread.id, inbound.direction == "in", inbound.kind == "buyer_message",
-                   inbound.received_at > func.coalesce(Thread.last_outbound_at, _EPOCH))
-            .correlate(Thread))
-
-
-def _latest(column: str) -> Select[Any]:
-    """Correlated: a column of the thread's newest buyer message."""
-    inbound = aliased(Message)
-    target = getattr(inbound, column)
-    return (select(target).where(inbound.thread_id == Thread.id, inbound.direction == "in",
-                                 inbound.kind == "buyer_message")
-            .order_by(inbound.received_at.desc(), inbound.id.desc()).limit(1).correlate(Thread))
+def _latest_intents(store: SqlStore, thread_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """The intent and language of each thread's newest buyer message."""
+    found: dict[int, tuple[str | None, str | None]] = {}
+    query = (select(Message.thread_id, Message.intent, Message.language)
+             .where(Message.thread_id.in_(thread_ids), Message.direction == "in", Message.kind == "buyer_message")
+             .order_by(Message.received_at, Message.id))
+    for thread_id, intent, language in store.session.execute(query):
+        if thread_id is not None:
+            found[thread_id] = (intent, language)  # oldest first: the newest stays
+    return found
 
 
 def _has_message(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -127,17 +121,34 @@ def _search(query: str) -> ColumnElement[bool]:
 def list_inbox(store: SqlStore, *, store_ids: list[int], filters: InboxFilter, page_size: int = 50) -> InboxPage:
     """The threads of *store_ids* that match *filters*, soonest-due first, one page.
 
-    Threads with nothing waiting (answered or closed) come after the waiting ones, the most
-    recent buyer message first.
+    Open threads with a buyer message waiting come first, the one whose oldest waiting message
+    is due soonest first (``thread_clocks``, walked in index order). Threads with nothing waiting
+    (answered, closed, or open with every message answered or excluded) follow, the most recent
+    buyer message first.
     """
-    oldest = _oldest_unanswered().scalar_subquery()
-    query = (select(Thread, Store.name, Buyer, oldest.label("oldest"),
-                    _latest("intent").scalar_subquery(), _latest("language").scalar_subquery())
-             .join(Store, Store.id == Thread.store_id)
-             .outerjoin(Buyer, Buyer.id == Thread.buyer_id)
-             .where(Thread.store_id.in_(store_ids)))
     if filters.store:
-        query = query.where(Store.name == filters.store)
+        wanted = store.find_store(filters.store)
+        store_ids = [wanted.id] if wanted is not None and wanted.id in store_ids else []
+    page = max(1, filters.page)
+    skip, need = (page - 1) * page_size, page_size + 1
+    clock = ThreadClock
+    waiting = (_matching(select(Thread.id).join(clock, clock.thread_id == Thread.id), filters)
+               .where(clock.store_id.in_(store_ids), Thread.state == "open"))
+    ids = list(store.session.scalars(waiting.order_by(clock.waiting_since, clock.thread_id).offset(skip).limit(need)))
+    if len(ids) < need:
+        before = skip if ids else store.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+        is_waiting = exists().where(clock.thread_id == Thread.id)
+        rest = (_matching(select(Thread.id), filters)
+                .where(Thread.store_id.in_(store_ids), ~and_(Thread.state == "open", is_waiting))
+                .order_by(Thread.last_inbound_at.desc().nulls_last(), Thread.id.desc())
+                .offset(max(0, skip - before)).limit(need - len(ids)))
+        ids += list(store.session.scalars(rest))
+    rows = _rows(store, ids)
+    return InboxPage(rows=rows[:page_size], page=page, has_next=len(rows) > page_size)
+
+
+def _matching(query: Select[Any], filters: InboxFilter) -> Select[Any]:
+    """*query* (over threads) narrowed by the filters other than the store."""
     if filters.marketplace:
         query = query.where(Thread.marketplace == filters.marketplace.upper())
     if filters.state:
@@ -147,29 +158,34 @@ def list_inbox(store: SqlStore, *, store_ids: list[int], filters: InboxFilter, p
     if filters.language:
         query = query.where(_has_message(Message.language == filters.language))
     if filters.query and filters.query.strip():
-        query = query.where(_search(filters.query))
-    waiting = Thread.state == "open"
-    page = max(1, filters.page)
-    query = (query.order_by(waiting.desc(), oldest.asc().nulls_last(), Thread.last_inbound_at.desc().nulls_last(),
-                            Thread.id.desc())
-             .limit(page_size + 1).offset((page - 1) * page_size))
-    rows = []
-    for thread, store_name, buyer, oldest_at, intent, language in store.session.execute(query).all():
-        rows.append(InboxRow(
+        query = query.outerjoin(Buyer, Buyer.id == Thread.buyer_id).where(_search(filters.query))
+    return query
+
+
+def _rows(store: SqlStore, ids: list[int]) -> list[InboxRow]:
+    """The inbox rows of the threads *ids*, in that order."""
+    query = (select(Thread, Store.name, Buyer, ThreadClock.waiting_since)
+             .join(Store, Store.id == Thread.store_id)
+             .outerjoin(Buyer, Buyer.id == Thread.buyer_id)
+             .outerjoin(ThreadClock, ThreadClock.thread_id == Thread.id)
+             .where(Thread.id.in_(ids)))
+    latest = _latest_intents(store, ids) if ids else {}
+    found = {}
+    for thread, store_name, buyer, waiting_since in store.session.execute(query).all():
+        intent, language = latest.get(thread.id, (None, None))
+        found[thread.id] = InboxRow(
             thread_id=thread.id, store=store_name, subject=thread.subject, order_id=thread.order_id,
             asin=thread.asin, marketplace=thread.marketplace,
             buyer=(buyer.name or buyer.alias) if buyer is not None else None, state=thread.state,
-            due_at=_due(thread, oldest_at), last_inbound_at=thread.last_inbound_at, intent=intent,
-            language=language))
-    return InboxPage(rows=rows[:page_size], page=page, has_next=len(rows) > page_size)
+            due_at=_due(thread, waiting_since), last_inbound_at=thread.last_inbound_at, intent=intent,
+            language=language)
+    return [found[i] for i in ids if i in found]
 
 
-def _due(thread: Thread, oldest_at: datetime | None) -> datetime | None:
-    if thread.state != "open" or oldest_at is None:
+def _due(thread: Thread, waiting_since: datetime | None) -> datetime | None:
+    if thread.state != "open" or waiting_since is None:
         return None
-    if oldest_at.tzinfo is None:  # a scalar subquery skips the column type's UTC conversion
-        oldest_at = oldest_at.replace(tzinfo=UTC)
-    return due_at(oldest_at)
+    return due_at(waiting_since)
 
 
 def filter_choices(store: SqlStore, *, store_ids: list[int]) -> dict[str, list[str]]:
@@ -204,8 +220,7 @@ def thread_view(store: SqlStore, thread_id: int, *, store_ids: list[int]) -> Thr
                 select(Attachment).where(Attachment.message_id.in_([m.id for m in messages]))
                 .order_by(Attachment.id)):
             attachments.setdefault(attachment.message_id, []).append(attachment)
-    oldest = store.session.execute(select(_oldest_unanswered().scalar_subquery())
-                                   .select_from(Thread).where(Thread.id == thread.id)).scalar()
+    oldest = store.session.scalar(select(ThreadClock.waiting_since).where(ThreadClock.thread_id == thread.id))
     return ThreadView(thread=thread, store=store_name, buyer=buyer,
                       messages=[MessageView(m, attachments.get(m.id, [])) for m in messages],
                       due_at=_due(thread, oldest))
