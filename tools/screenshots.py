@@ -1,4 +1,5 @@
-"""Take the README's screenshots: the demo inbox, a thread with the live check, the inbox in Chinese.
+"""Take the README's screenshots: the demo inbox, a thread with the live check, the dashboard, a case being
+composed, the inbox in Chinese.
 
 Run from the repository root: ``.venv/bin/python -m tools.screenshots`` (needs Debian's chromium).
 It writes a demo database in a temporary folder, serves the web app on a free loopback port
@@ -12,7 +13,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 from tests.web.browser import CHROMIUM_FLAGS, serving
 
 from sellerdesk.config import load_config
@@ -37,6 +38,19 @@ def sign_in(page: Page, base: str) -> None:
     page.wait_for_url(f"{base}/inbox")
 
 
+def compose_case(page: Page, base: str) -> None:
+    """Fill the case composer for an FBA reimbursement, leaving the unit count out, and check it."""
+    page.goto(f"{base}/cases/new?topic=fba_reimbursement")
+    page.fill("input[name=request]", "Please reimburse the units of ASIN B0C1234567 lost at the fulfillment center.")
+    page.fill("input[name=shipment_ids]", "FBA15ABCDE12")
+    page.fill("input[name=asins]", "B0C1234567")
+    page.fill("input[name=date]", "2026-11-10")
+    page.fill("input[name=estimated_loss_amount]", "412.80")
+    page.fill("textarea[name=evidence]", "inventory-ledger.csv | 2026-11-18T09:30:00-08:00\nshipment-receipt.pdf")
+    page.click("button[value=check]")
+    page.wait_for_selector("#composed")
+
+
 def main() -> int:
     """Build the demo, snap the pages, print where the files went."""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -57,11 +71,18 @@ def main() -> int:
                 page.fill("#reply-text", DRAFT)
                 page.wait_for_selector("#findings li")
                 page.screenshot(path=OUT / "thread.png", full_page=True)
+                page.goto(f"{base}/dashboard?days=30")
+                for image in page.locator("main img").all():  # lazily loaded: bring each into view
+                    image.scroll_into_view_if_needed()
+                    expect(image).to_have_js_property("complete", True)
+                page.screenshot(path=OUT / "dashboard.png", full_page=True)
+                compose_case(page, base)
+                page.screenshot(path=OUT / "case.png", full_page=True)
                 page.click("[data-testid=lang-zh_Hans]")
                 page.goto(f"{base}/inbox")
                 page.screenshot(path=OUT / "inbox-zh.png")
             browser.close()
-    for name in ("inbox.png", "thread.png", "inbox-zh.png"):
+    for name in ("inbox.png", "thread.png", "dashboard.png", "case.png", "inbox-zh.png"):
         print(OUT / name)
     return 0
 

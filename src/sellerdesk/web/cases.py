@@ -68,6 +68,9 @@ def _composer(request: Request, user: SignedIn, *, topic: str, fields: dict[str,
               status_code: int = 200) -> Response:
     app = state(request)
     findings = [Finding(**f) for f in composed["findings"]] if composed else []
+    # Missing facts get their own list; the rest are marked in the text as the reply composer does.
+    missing = [f for f in findings if f.rule == "case_missing_element" and f.start is None]
+    marked = [f for f in findings if f not in missing]
     with app.db.reading() as repo:
         stores = list(visible_stores(repo, user)[0])
     try:
@@ -76,9 +79,9 @@ def _composer(request: Request, user: SignedIn, *, topic: str, fields: dict[str,
         policies, error = [], error or str(exc)
     return render(request, "case_new.html", {
         "topics": TOPICS, "topic": TOPICS[topic], "fields": fields, "composed": composed, "error": error,
-        "stores": stores, "policies": policies, "result": composed,
-        "segments": marked_segments(composed["text"], findings) if composed else [],
-        "missing": [f for f in findings if f.rule == "case_missing_element" and f.start is None]},
+        "stores": stores, "policies": policies, "missing": missing,
+        "result": {"verdict": composed["verdict"], "findings": marked} if composed else None,
+        "segments": marked_segments(composed["text"], marked) if composed else []},
         user=user, status_code=status_code)
 
 
