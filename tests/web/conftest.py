@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.config import Config, MailboxConfig, StoreConfig
+from sellerdesk.core.orders import OrderItem, OrderSnapshot
 from sellerdesk.services import users
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.storing import store_mail
@@ -144,3 +146,19 @@ def setup_store(db: Database, sink: SmtpSink) -> tuple[Config, int]:
     with db.transaction() as store:
         store.ensure_mailbox(mailbox, now=T0)
     return config, add_mail(db, "acme-us", relay_mail(30, text="Where is my kettle?"), at=T0)
+
+
+def shipped_order(order_id: str) -> OrderSnapshot:
+    """A shipped FBA order with one item, a delivery window, a carrier and a tracking number."""
+    return OrderSnapshot(
+        order_id=order_id, marketplace="US", status="shipped", fulfillment="AFN", purchase_date=T0 - timedelta(days=3),
+        last_updated=T0 - timedelta(days=1), items=(OrderItem("B0KETTLE01", "Blue Kettle 1.7 l", "KET-BLUE", 2),),
+        carrier="UPS", tracking_number="1Z999AA10123456784", ship_date=T0 - timedelta(days=2),
+        delivery_start=T0 + timedelta(days=1), delivery_end=T0 + timedelta(days=3), package_status="in_transit")
+
+
+def cache_order(db: Database, store_name: str, order: OrderSnapshot) -> None:
+    """Put *order* into the store's order cache, as the order sync does."""
+    with db.transaction() as store:
+        SpApiRecords(store).put_order(store.get_store(store_name).id, order.to_dict(),
+                                      amazon_updated_at=order.last_updated, fetched_at=T0)

@@ -14,30 +14,24 @@ from fastapi.testclient import TestClient
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.adapters.db.tables import ReplyTemplate
 from sellerdesk.config import Config
-from sellerdesk.core.orders import OrderItem, OrderSnapshot
 from sellerdesk.services import templates
 from sellerdesk.services.database import Database
 from sellerdesk.services.thread_details import OrderPanel
 from tests.smtp_server import SmtpSink
-from tests.web.conftest import GOOD, T0, add_mail, csrf_of, make_client, relay_mail, setup_store, sign_in
+from tests.web.conftest import (
+    GOOD,
+    T0,
+    add_mail,
+    cache_order,
+    csrf_of,
+    make_client,
+    relay_mail,
+    setup_store,
+    shipped_order,
+    sign_in,
+)
 
 ORDER = "114-1000040-2000040"  # the order of relay_mail(40, ...)
-
-
-def snapshot(order_id: str = ORDER) -> OrderSnapshot:
-    """A shipped FBA order with one item, a delivery window, a carrier and a tracking number."""
-    return OrderSnapshot(
-        order_id=order_id, marketplace="US", status="shipped", fulfillment="AFN", purchase_date=T0 - timedelta(days=3),
-        last_updated=T0 - timedelta(days=1), items=(OrderItem("B0KETTLE01", "Blue Kettle 1.7 l", "KET-BLUE", 2),),
-        carrier="UPS", tracking_number="1Z999AA10123456784", ship_date=T0 - timedelta(days=2),
-        delivery_start=T0 + timedelta(days=1), delivery_end=T0 + timedelta(days=3), package_status="in_transit")
-
-
-def cache(db: Database, order: OrderSnapshot) -> None:
-    """Put *order* into acme-us's order cache, as the order sync does."""
-    with db.transaction() as store:
-        SpApiRecords(store).put_order(store.get_store("acme-us").id, order.to_dict(),
-                                      amazon_updated_at=order.last_updated, fetched_at=T0)
 
 
 def signed_in(db: Database, name: str = "alice", config: Config | None = None) -> TestClient:
@@ -51,7 +45,7 @@ def test_the_order_panel_shows_the_cached_order_or_says_why_not(seeded: Database
     other = add_mail(seeded, "acme-us", relay_mail(41, text="And this one?"), at=T0)
     with signed_in(seeded) as client:
         assert "is not loaded yet" in client.get(f"/threads/{thread_id}").text
-        cache(seeded, snapshot())
+        cache_order(seeded, "acme-us", shipped_order(ORDER))
         with seeded.transaction() as store:
             SpApiRecords(store).order_failed(store.get_store("acme-us").id, "114-1000041-2000041",
                                              error="Amazon knows no order 114-1000041-2000041", now=T0)
@@ -90,7 +84,7 @@ def test_the_buyers_history_and_risk_flags(seeded: Database) -> None:
 
 def test_a_suggested_draft_fills_the_composer_with_its_variables(seeded: Database) -> None:
     thread_id = add_mail(seeded, "acme-us", relay_mail(40, text="Can you send me the tracking number?"), at=T0)
-    cache(seeded, snapshot())
+    cache_order(seeded, "acme-us", shipped_order(ORDER))
     with signed_in(seeded) as client:
         token = csrf_of(client, f"/threads/{thread_id}")
         fragment = client.post(f"/threads/{thread_id}/draft", headers={"X-CSRF-Token": token}).text
