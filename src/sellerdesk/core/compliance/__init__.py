@@ -60,7 +60,8 @@ RULES: tuple[Rule, ...] = (
 
 RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)
 
-SCANNER = Scanner({**contacts.TRIGGERS, **reviews.TRIGGERS, **marketing.TRIGGERS, **placeholders.TRIGGERS})
+SCANNER = Scanner({**contacts.TRIGGERS, **reviews.TRIGGERS, **marketing.TRIGGERS, **placeholders.TRIGGERS,
+                   **format.TRIGGERS})
 """The one Aho-Corasick pass that tells each rule family where to look."""
 
 _DEFAULT_CONTEXT = CheckContext()

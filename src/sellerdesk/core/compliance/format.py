@@ -38,6 +38,13 @@ _CAPS_STRETCH = re.compile(r"[A-ZÄÖÜÀÂÇÉÈÊËÎÏÔÛÙÑ]{2,}(?:[ ,.;:\
 _ALARM_GATE = re.compile("URGENT|HELP|ASAP|DRINGEND|HILFE|AYUDA|AIUTO|IMPORTANT|至急|緊急|紧急|救命")
 _BANG = re.compile(r"[!！]{3,}|[?？][!！][?？!！]+|[!！][?？][!！?？]+")
 _ALARM = re.compile(r"\b(?:URGENT|HELP|ASAP|DRINGEND|HILFE|URGENTE|AYUDA|AIUTO|IMPORTANT)\b|至急|緊急|紧急|救命")
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    # In the folded text "！" is "!" and "？" is "?"; every run _BANG matches holds one of these.
+    "bang": ("!!", "?!", "!?"),
+    "alarm": ("urgent", "help", "asap", "dringend", "hilfe", "ayuda", "aiuto", "important", "至急", "緊急", "紧急",
+              "救命"),
+}
+"""Every shouted run or alarm word contains one of these (see :mod:`.scanner`)."""
 IMPORTANT = re.compile(r"[\[【(（]\s*(?:important|wichtig|importante|importantissimo|重要|urgent|dringend)\s*[\]】)）]",
                        re.IGNORECASE)
 
@@ -103,10 +110,10 @@ def find_emoji(draft: Draft) -> Iterator[Finding]:
 def find_shouting(draft: Draft) -> Iterator[Finding]:
     """Runs of capitals, "!!!", and alarm words such as URGENT or HELP."""
     text = draft.text
-    if "!!" in text or "?!" in text or "!?" in text or "！" in text or "？" in text:
+    if draft.triggered("bang"):
         for match in _BANG.finditer(text):
             yield _shout(draft, match.span())
-    if _ALARM_GATE.search(text):
+    if draft.triggered("alarm") and _ALARM_GATE.search(text):
         for match in _ALARM.finditer(text):
             yield _shout(draft, match.span())
     for span in _caps_runs(text):

@@ -64,14 +64,14 @@ VALUE = re.compile(
     r"|奖励|赠品|返款"
 )
 
-HAPPY = re.compile(
-    r"\b(?:if|when|only if|once) you(?:'re| are| were)? (?:\w+ )?(?:happy|satisfied|pleased|delighted"
+HAPPY = re.compile(  # one leading \b for the word alternatives, as in REQUEST
+    r"\b(?:(?:if|when|only if|once) you(?:'re| are| were)? (?:\w+ )?(?:happy|satisfied|pleased|delighted"
     r"|enjoy\w*|lov\w*|lik\w*)\b"
-    r"|\bwenn sie (?:\w+ )?(?:zufrieden|glücklich|begeistert)|\bfalls sie (?:\w+ )?zufrieden"
-    r"|\bsi vous (?:êtes|étiez) (?:\w+ )?(?:satisfait|content|ravi)"
-    r"|\bsi (?:está|estás|queda) (?:\w+ )?(?:satisfech|content)"
-    r"|\bse (?:è|sei|siete|rimane) (?:\w+ )?(?:soddisfatt|content)"
-    r"|ご満足いただけ|気に入っていただけ|満足していただけ|满意的话|如果您满意|如果满意|喜欢的话"
+    r"|wenn sie (?:\w+ )?(?:zufrieden|glücklich|begeistert)|falls sie (?:\w+ )?zufrieden"
+    r"|si vous (?:êtes|étiez) (?:\w+ )?(?:satisfait|content|ravi)"
+    r"|si (?:está|estás|queda) (?:\w+ )?(?:satisfech|content)"
+    r"|se (?:è|sei|siete|rimane) (?:\w+ )?(?:soddisfatt|content)"
+    r")|ご満足いただけ|気に入っていただけ|満足していただけ|满意的话|如果您满意|如果满意|喜欢的话"
 )
 
 POSITIVE = re.compile(
