@@ -45,7 +45,9 @@ def test_a_good_token_gives_its_user_and_records_the_last_use_to_the_minute(db: 
         with db.transaction() as store:
             found = api_tokens.check_token(store, token, now=T0 + timedelta(seconds=seconds))
             assert found.user is not None
+            assert found.token is not None
             assert found.user.name == "erp"
+            api_tokens.record_use(store, found.token.id, now=T0 + timedelta(seconds=seconds))
         with db.reading() as store:
             assert api_tokens.list_tokens(store, now=T0)[0]["last_used_at"] == expected.isoformat()
 

@@ -172,10 +172,10 @@ def revoke_token(store: SqlStore, *, ident: str, now: datetime, actor: str) -> d
 
 
 def check_token(store: SqlStore, token: str, *, now: datetime) -> TokenCheck:
-    """Check a bearer token; a good one gets its last-use time recorded (to the minute).
+    """Check a bearer token (reads only: see :func:`record_use` for the last-use time).
 
     Args:
-        store: the repository of a write transaction.
+        store: the repository of a reading (or write) transaction.
         token: the token as sent (``sd_...``).
         now: the current time.
     """
@@ -196,7 +196,20 @@ def check_token(store: SqlStore, token: str, *, now: datetime) -> TokenCheck:
     if user is None:
         return TokenCheck(refusal="user_inactive", message=f"the user of API token {row.name!r} is deactivated; "
                           "an admin can reactivate the account or give the ERP another user's token")
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+    return TokenCheck(token=row, user=user)
+
+
+def use_is_news(token: ApiToken, *, now: datetime) -> bool:
+    """True when the token's recorded last use is older than :data:`LAST_USED_RESOLUTION` (or missing)."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+def record_use(store: SqlStore, token_id: int, *, now: datetime) -> None:
+    """Record that token *token_id* was used at *now* (at most once per :data:`LAST_USED_RESOLUTION`).
+
+    A write, kept apart from :func:`check_token` so that most requests only read.
+    """
+    row = ApiRecords(store).token_by_id(token_id)
+    if row is not None and use_is_news(row, now=now):
         row.last_used_at = now
         ApiRecords(store).flush()
-    return TokenCheck(token=row, user=user)

@@ -37,6 +37,8 @@ def test_malformed_and_unknown_tokens_are_refused(client: TestClient, header: st
 def test_a_good_token_works_until_it_is_revoked(sqlite_db: Database, client: TestClient) -> None:
     token = token_for(sqlite_db, "alice")
     assert client.get("/api/v1/threads", headers=bearer(token)).status_code == 200
+    with sqlite_db.reading() as store:
+        assert api_tokens.list_tokens(store, now=datetime.now(UTC))[0]["last_used_at"] is not None
     with sqlite_db.transaction() as store:
         api_tokens.revoke_token(store, ident=token[:15], now=datetime.now(UTC), actor="test")
     assert "revoked" in refusal(client, bearer(token))["message"]

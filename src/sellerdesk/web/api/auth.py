@@ -46,14 +46,19 @@ def api_caller(request: Request, credentials: Annotated[HTTPAuthorizationCredent
     if credentials is None:
         raise unauthorized("send an API token as 'Authorization: Bearer sd_...'; an admin creates one with "
                            "`sellerdesk token create NAME --user USER` (session cookies are not accepted here)")
-    with state(request).db.transaction() as store:
-        found = api_tokens.check_token(store, credentials.credentials, now=now())
+    db, at = state(request).db, now()
+    with db.reading() as store:
+        found = api_tokens.check_token(store, credentials.credentials, now=at)
         if found.user is None or found.token is None:
             raise unauthorized(found.message)
-        user = found.user
-        signed = SignedIn(id=user.id, name=user.name, role=user.role, ui_language=user.ui_language,
-                          store_ids=users.visible_store_ids(store, user))
-        return ApiCaller(user=signed, token_name=found.token.name)
+        user, token = found.user, found.token
+        caller = ApiCaller(user=SignedIn(id=user.id, name=user.name, role=user.role, ui_language=user.ui_language,
+                                         store_ids=users.visible_store_ids(store, user)), token_name=token.name)
+        record = api_tokens.use_is_news(token, now=at)
+    if record:  # a write at most once a minute per token: most requests only read
+        with db.transaction() as store:
+            api_tokens.record_use(store, token.id, now=at)
+    return caller
 
 
 Caller = Annotated[ApiCaller, Depends(api_caller)]
