@@ -142,7 +142,8 @@ def test_returns_are_due_after_three_german_business_days_and_show_in_the_digest
         first = returns.record_return(store, store_name=STORE.name, order_id=ORDER, marketplace="DE",
                                       reason="Not as described", requested_at=requested, now=requested, actor="amy")
         again = returns.record_return(store, store_name=STORE.name, order_id=ORDER, marketplace="DE",
-                                      reason="not_as_described", requested_at=requested, now=requested, actor="amy")
+                                      reason="not_as_described", requested_at=requested + timedelta(hours=1),
+                                      now=requested, actor="amy")
     assert first["reason"] == "not_as_described"
     assert first["review_due_at"] == datetime(2026, 12, 29, 23, 0, tzinfo=UTC)  # end of Tue 29 Dec in Berlin
     assert (again["id"], again["existing"]) == (first["id"], True)

@@ -46,8 +46,12 @@ _STATE_FIELDS = tuple(f.name for f in fields(CaseState))
 
 def open_case(store: SqlStore, *, store_name: str, order_id: str, cause: str, now: datetime, actor: str,
               problem: str = "", thread_id: int | None = None, source: str = "manual",
-              order_event_id: int | None = None, details: dict[str, Any] | None = None) -> dict[str, Any]:
+              order_event_id: int | None = None, details: dict[str, Any] | None = None,
+              requested_at: datetime | None = None) -> dict[str, Any]:
     """Open a replacement case for an order (or return the one in progress for it).
+
+    The case is requested at *requested_at* (default *now*): when the buyer asked, which starts the
+    clock of the first answer and places the case in the replacement rate's window.
 
     The order's SKU, ASIN, quantity, marketplace and original carrier come from the SP-API order
     cache when it has the order (the marketplace also from an imported order report); *details*
@@ -69,7 +73,7 @@ def open_case(store: SqlStore, *, store_name: str, order_id: str, cause: str, no
     if existing is not None:
         return {**brief(existing), "existing": True}
     facts = {**_order_facts(store, owner.id, order_id), **{k: v for k, v in (details or {}).items() if v is not None}}
-    state = opened(now)
+    state = opened(requested_at or now)
     row = ReplacementCase(
         store_id=owner.id, thread_id=thread_id, order_event_id=order_event_id, open_key=order_id, order_id=order_id,
         marketplace=facts.get("marketplace"), destination=facts.get("destination") or facts.get("marketplace"),
@@ -88,6 +92,8 @@ def open_from_thread(store: SqlStore, *, thread_id: int, now: datetime, actor: s
                      problem: str = "") -> dict[str, Any]:
     """Open a case from a thread: its order, and the cause from its buyer's latest message of a replacement intent.
 
+    The case is requested when that message (or, with *cause*, the latest buyer message) arrived.
+
     Raises:
         NotFoundError: no such thread.
         InputError: the thread names no order, or (without *cause*) no buyer message of the thread has an
@@ -99,18 +105,21 @@ def open_from_thread(store: SqlStore, *, thread_id: int, now: datetime, actor: s
     messages = list(store.session.scalars(select(Message).where(
         Message.thread_id == thread.id, Message.direction == "in", Message.kind == "buyer_message")
         .order_by(Message.received_at.desc())))
+    asking = next((m for m in messages if m.intent == cause or (cause is None and m.intent in THREAD_INTENTS)), None)
     if cause is None:
-        cause = next((m.intent for m in messages if m.intent in THREAD_INTENTS), None)
-        if cause is None:
+        if asking is None:
             seen = ", ".join(sorted({m.intent for m in messages if m.intent})) or "none"
             raise InputError(f"thread {thread_id}: no buyer message says the item is lost, damaged, incomplete or "
                              f"wrong (intents: {seen}); give the cause ({', '.join(CAUSES)})")
+        cause = str(asking.intent)
+    asking = asking or (messages[0] if messages else None)
     owner = store.session.get(Store, thread.store_id)
     assert owner is not None  # a foreign key
     language = next((m.language for m in messages if m.language), None)
     return open_case(store, store_name=owner.name, order_id=thread.order_id, cause=cause, now=now, actor=actor,
                      problem=problem, thread_id=thread.id, source="thread",
-                     details={"language": language, "marketplace": thread.marketplace})
+                     details={"language": language, "marketplace": thread.marketplace},
+                     requested_at=min(asking.received_at, now) if asking is not None else None)
 
 
 def open_from_order_events(store: SqlStore, *, store_name: str, now: datetime,

@@ -2,8 +2,8 @@
 
 The review deadline counts Monday to Friday minus the public holidays of the marketplace's country
 (from the ``holidays`` library, through :func:`sellerdesk.services.calendar.public_holidays`), in the
-marketplace's time zone. Recording the same request again (same order and request time) returns the
-one on record.
+marketplace's time zone. Recording the same request again (same order and request time, or the same
+order and reason while a request is open) returns the one on record.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def record_return(store: SqlStore, *, store_name: str, order_id: str, marketplac
         raise InputError(f"unknown marketplace {marketplace!r}; use a two-letter code such as US, DE, JP")
     category = check_reason(reason)
     owner = store.ensure_store_named(store_name, now=now)
-    found = _find(store, owner.id, order_id, requested_at)
+    found = _find(store, owner.id, order_id, requested_at) or store.session.scalars(select(ReturnRequest).where(
+        ReturnRequest.store_id == owner.id, ReturnRequest.order_id == order_id, ReturnRequest.reason == category,
+        ReturnRequest.state == "open")).first()
     if found is not None:
         return {**brief(found, store_name=owner.name), "existing": True}
     years = range(requested_at.year, requested_at.year + 2)
