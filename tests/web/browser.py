@@ -10,9 +10,24 @@ from contextlib import contextmanager
 
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.servers import require_program
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 START_TIMEOUT = 20.0
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless (skipped without ``/usr/bin/chromium``, failed under CI=true)."""
+    executable = require_program("chromium", "chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def free_port() -> int:

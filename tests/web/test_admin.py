@@ -4,6 +4,7 @@ a real Dovecot and the SP-API emulator."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -86,14 +87,19 @@ def test_the_configuration_is_shown_without_secrets(sqlite_db: Database, secrets
     assert page.count('<dd class="mono">498005550199</dd>') == 1
 
 
+def _tests(db: Database, config: Config, *paths: str) -> list[Any]:
+    """An admin presses the "test connection" buttons posting to *paths*; the answers."""
+    with make_client(db, config=config) as client:
+        sign_in(client, "alice")
+        token = csrf_of(client, "/admin")
+        return [client.post(path, data={"csrf_token": token}) for path in paths]
+
+
 @pytest.mark.dovecot
 def test_mailbox_connection_test_with_good_and_bad_password(sqlite_db: Database, dovecot: Dovecot,
                                                             secrets: None) -> None:
-    with make_client(sqlite_db, config=_config(imap_port=dovecot.port)) as client:
-        sign_in(client, "alice")
-        token = csrf_of(client, "/admin")
-        good = client.post("/admin/mailboxes/0/test", data={"csrf_token": token})
-        bad = client.post("/admin/mailboxes/1/test", data={"csrf_token": token})
+    good, bad = _tests(sqlite_db, _config(imap_port=dovecot.port), "/admin/mailboxes/0/test",
+                       "/admin/mailboxes/1/test")
     assert good.status_code == 200
     assert "Connection works" in good.text
     assert "opened &#39;INBOX&#39; read-only" in good.text
@@ -108,12 +114,8 @@ def test_mailbox_connection_test_with_good_and_bad_password(sqlite_db: Database,
 
 def test_spapi_connection_test_against_the_emulator(sqlite_db: Database, emulator: EmulatorServer,
                                                     secrets: None) -> None:
-    with make_client(sqlite_db, config=_config(endpoint=emulator.url)) as client:
-        sign_in(client, "alice")
-        token = csrf_of(client, "/admin")
-        good = client.post("/admin/stores/acme-us/test", data={"csrf_token": token})
-        refused = client.post("/admin/stores/acme-de/test", data={"csrf_token": token})
-        missing = client.post("/admin/stores/nowhere/test", data={"csrf_token": token})
+    good, refused, missing = _tests(sqlite_db, _config(endpoint=emulator.url), "/admin/stores/acme-us/test",
+                                    "/admin/stores/acme-de/test", "/admin/stores/nowhere/test")
     assert "Connection works" in good.text
     assert "issued an access token" in good.text
     assert "Connection failed" in refused.text

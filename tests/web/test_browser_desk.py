@@ -10,27 +10,22 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, expect
 
 from sellerdesk.config import Config, StoreConfig
 from sellerdesk.services.database import Database
 from sellerdesk.web.app import create_app
 from sellerdesk.web.settings import WebSettings
 from tests.desk_rows import add_message, add_thread
-from tests.servers import require_program
-from tests.web.browser import CHROMIUM_FLAGS, serving
-from tests.web.conftest import PASSWORD, SECRET
+from tests.web.browser import chromium, serving
+from tests.web.conftest import SECRET
+from tests.web.test_browser import sign_in
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = require_program("chromium", "chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _answered_thread(db: Database) -> None:
@@ -39,14 +34,6 @@ def _answered_thread(db: Database) -> None:
         thread = add_thread(store, store.get_store("acme-us").id, "t1", now=now, assigned_to="alice")
         add_message(store, thread, at=now - timedelta(hours=30))
         add_message(store, thread, at=now - timedelta(hours=27), direction="out")
-
-
-def _sign_in(page: Page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/inbox")
 
 
 def test_dashboard_charts_and_a_composed_case(browser: Browser, sqlite_db: Database) -> None:
@@ -63,7 +50,7 @@ def test_dashboard_charts_and_a_composed_case(browser: Browser, sqlite_db: Datab
                 problems.append(message.text)
 
         page.on("console", on_console)
-        _sign_in(page, base)
+        sign_in(page, base)
         page.get_by_role("link", name="Dashboard").click()
         expect(page.get_by_role("heading", name="Contact Response Time")).to_be_visible()
         for chart in ("response-times", "daily-volume", "agent-load"):
