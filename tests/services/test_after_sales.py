@@ -19,7 +19,7 @@ from sellerdesk.core.after_sales.ledger import COLUMNS, MONEY_COLUMNS
 from sellerdesk.core.after_sales.money import Costs
 from sellerdesk.core.orders import OrderItem, OrderSnapshot
 from sellerdesk.core.outbox import Actor
-from sellerdesk.errors import InputError, NotFoundError
+from sellerdesk.errors import InputError, NotFoundError, SendBlockedError
 from sellerdesk.samples.relay import render_buyer_message
 from sellerdesk.services import after_sales, after_sales_ledger, after_sales_messages, refunds, returns
 from sellerdesk.services.database import Database
@@ -218,3 +218,18 @@ def test_the_ledger_exports_to_csv_and_xlsx_and_reads_back_the_same(db: Database
                 assert str(cell) == str(expected), name
     with db.reading() as store, pytest.raises(InputError, match="unknown ledger format 'pdf'"):
         after_sales_ledger.export_ledger(store, path=tmp_path / "ledger.pdf", fmt="pdf")
+
+
+def test_a_step_message_the_guard_blocks_is_not_queued_and_stays_due(db: Database) -> None:
+    thread_id = damaged_thread(db)
+    with db.transaction() as store:
+        case = after_sales.open_from_thread(store, thread_id=thread_id, now=T0, actor="amy")
+    with db.transaction() as store, pytest.raises(SendBlockedError, match="email_address"):
+        after_sales_messages.queue_step(store, case_id=case["id"], now=T0, actor=AGENT, config=CONFIG,
+                                        text="Schreiben Sie uns an hilfe@acme.example, wir senden Ersatz.")
+    with db.reading() as store:
+        shown = after_sales.show_case(store, case["id"])
+        queued = store.session.scalars(select(Message).where(Message.direction == "out")).all()
+    assert shown["due_at"] == T0 + timedelta(hours=24)
+    assert queued == []
+    assert [h["action"] for h in shown["history"]] == ["after_sales.opened"]
