@@ -17,7 +17,7 @@ from sellerdesk.errors import ConfigError
 from sellerdesk.services import cases
 from sellerdesk.services.database import Database
 from sellerdesk.services.jobs import InProcessJobRunner
-from sellerdesk.services.reminders import reminder_settings, reminders_job, send_reminders
+from sellerdesk.services.reminders import digest_lines, reminder_settings, reminders_job, send_reminders
 from tests.desk_rows import add_message, add_store, add_thread
 from tests.smtp_server import SmtpSink, running_sink
 
@@ -173,3 +173,5 @@ def test_a_due_case_follow_up_is_reminded_once(db: Database, hook: Hook, sink: S
     assert again == []
     assert "case 17011 (open): follow-up due since" in hook.posts[0]["text"]["content"]
     assert sink.accepted[0].rcpt_tos == ("lead@acme.example",)
+    digest = digest_lines(db, config, "acme-us", now=RECEIVED + timedelta(days=2))
+    assert "1 Seller Support cases due for a follow-up (sellerdesk cases list --due)" in digest

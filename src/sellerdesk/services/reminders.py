@@ -203,17 +203,21 @@ def _send_once(db: Database, channel: Channel, *, key: str, store_name: str, tit
 
 
 def digest_lines(db: Database, config: Config, store_name: str, *, now: datetime) -> list[str]:
-    """The lines of a store's morning digest: open threads, overdue ones, the last 7 days' figures, and the
-    after-sales work due (:mod:`sellerdesk.services.after_sales_reminders`)."""
+    """The lines of a store's morning digest: open threads, overdue ones, the last 7 days' figures, the
+    Seller Support cases due for a follow-up, and the after-sales work due
+    (:mod:`sellerdesk.services.after_sales_reminders`)."""
     clocks = [c for c in thread_clocks(db, config, now=now) if c.store == store_name]
     overdue = sum(1 for c in clocks if c.deadline <= now)
     with db.reading() as store:
         week = response_metrics(store, start=now - timedelta(days=7), end=now, scope=Scope(store=store_name))
         after_sales = after_sales_due(store, store_name=store_name, now=now,
                                       zone=ZoneInfo(config.store(store_name).timezone)).lines()
+        cases_due = sum(1 for f in due_follow_ups(store, now=now) if f.store == store_name)
     share = "no answered messages" if week.within_24h_share is None else f"{week.within_24h_share:.0%} within 24 h"
     lines = [f"{len(clocks)} threads waiting for an answer, {overdue} past Amazon's deadline",
              f"last 7 days: {week.measured} messages measured, {share}"]
+    if cases_due:
+        lines.append(f"{cases_due} Seller Support cases due for a follow-up (sellerdesk cases list --due)")
     soonest = sorted(clocks, key=lambda c: c.deadline)[:10]
     lines += [f"thread {c.thread_id}: due {c.deadline.isoformat()}" for c in soonest]
     return lines + after_sales
