@@ -84,6 +84,10 @@ def test_replacement_commands_open_advance_cost_report_and_export(tmp_path: Path
     code, out = run("refund", "-", data=[{"id": 1, "store": "acme-de", "order_id": "302-0000001-0000001",
                                           "amount": "10.00", "currency": "USD", "reason": "late delivery"}])
     assert (code, lines(out)[0]["converted"]) == (0, "10.00")
+    code, out = run("refunds")
+    assert [(r["ref"], r["amount"], r["reason"]) for r in lines(out)] == [("F1", "10.00", "late delivery")]
+    code, out = run("checklist", str(case), "--tracking-uploaded")
+    assert (lines(out)[0]["tracking_uploaded"], lines(out)[0]["return_closed"]) == (True, False)
     code, out = run("return", "-", data=[{"id": 1, "store": "acme-de", "order_id": "302-0000002-0000002",
                                           "marketplace": "DE", "reason": "defective",
                                           "requested_at": "2026-11-20T10:00:00Z"},
@@ -118,4 +122,5 @@ def test_replacement_commands_open_advance_cost_report_and_export(tmp_path: Path
     assert "unknown ledger format 'pdf'" in out
     code, out = run("show", str(case))
     assert [h["action"] for h in json.loads(out)["history"]] == [
-        "after_sales.opened", "after_sales.advanced", "after_sales.advanced", "after_sales.costs"]
+        "after_sales.opened", "after_sales.advanced", "after_sales.advanced", "after_sales.costs",
+        "after_sales.checklist"]

@@ -201,6 +201,26 @@ def costs_command(config_path: str | None, database_url: str | None, source: str
     _batch(config_path, database_url, source, handle)
 
 
+@replacements_group.command("checklist")
+@config_option
+@database_url_option
+@click.argument("case", type=int)
+@click.option("--tracking-uploaded/--tracking-not-uploaded", default=None,
+              help="The replacement's tracking number is (not) uploaded to the order.")
+@click.option("--return-closed/--return-open", default=None,
+              help="The original return is closed or there is none (or it is still open).")
+@actor_option
+@handle_errors
+def checklist_command(config_path: str | None, database_url: str | None, case: int, tracking_uploaded: bool | None,
+                      return_closed: bool | None, actor: str | None) -> None:
+    """Tick the closing checklist of a case."""
+    with build_services(load(config_path), database_url=database_url) as services, \
+            services.db.transaction() as store:
+        record = after_sales.update_checklist(store, case_id=case, now=datetime.now(UTC), actor=actor or _local(),
+                                              tracking_uploaded=tracking_uploaded, return_closed=return_closed)
+    _print(record)
+
+
 @replacements_group.command("message")
 @config_option
 @database_url_option
@@ -249,6 +269,19 @@ def refund_command(config_path: str | None, database_url: str | None, source: st
                 actor=actor or _local(), case_id=record.get("case"), again=bool(record.get("again"))), "refund")
 
     _batch(config_path, database_url, source, handle)
+
+
+@replacements_group.command("refunds")
+@config_option
+@database_url_option
+@store_option
+@handle_errors
+def refunds_command(config_path: str | None, database_url: str | None, store_name: str | None) -> None:
+    """List refund decisions, newest first, one JSON line each."""
+    with build_services(load(config_path), database_url=database_url) as services, services.db.reading() as store:
+        rows = refunds.list_refunds(store, store_name=store_name)
+    for row in rows:
+        _print(row)
 
 
 @replacements_group.command("return")

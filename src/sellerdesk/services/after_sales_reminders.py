@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
-from typing import Any
 
 from sqlalchemy import select
 
@@ -36,11 +35,6 @@ class AfterSalesDue:
         lines += [f"return request {r.id} (order {r.order_id}, {r.reason.replace('_', ' ')}): review due "
                   f"{r.review_due_at:%Y-%m-%d %H:%M} UTC" for r in self.returns_near]
         return lines
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ids of what is due, by list (for the web UI)."""
-        return {"cases_due": [c.id for c in self.cases_due], "untracked": [c.id for c in self.untracked],
-                "returns_near": [r.id for r in self.returns_near]}
 
 
 def after_sales_due(store: SqlStore, *, store_name: str, now: datetime, zone: tzinfo) -> AfterSalesDue:
