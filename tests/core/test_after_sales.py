@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sellerdesk.core.after_sales.analysis import cost_per_month, rank
 from sellerdesk.core.after_sales.ledger import COLUMNS, LedgerRow
@@ -18,6 +22,7 @@ from sellerdesk.core.after_sales.states import Step, advance, answered, closing_
 from sellerdesk.errors import InputError
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+T = TypeVar("T")
 
 
 def test_a_replacement_goes_from_request_to_closed_with_what_each_step_owes() -> None:
@@ -154,3 +159,32 @@ def test_order_reports_give_each_order_once_with_its_marketplace() -> None:
     with pytest.raises(InputError, match="line 2: purchase-date 'yesterday'"):
         parse_order_report("amazon-order-id\tpurchase-date\torder-status\tsales-channel\n"
                            "302-1111111-1111111\tyesterday\tShipped\tAmazon.de\n")
+
+
+def _outcome(read: Callable[[], T]) -> tuple[T | None, str | None]:
+    try:
+        return read(), None
+    except InputError as exc:
+        return None, str(exc)
+
+
+@given(st.text(max_size=300))
+def test_an_order_report_of_any_text_is_read_or_refused_with_a_reason(text: str) -> None:
+    orders, error = _outcome(lambda: parse_order_report(
+        "amazon-order-id\tpurchase-date\torder-status\tsales-channel\n" + text))
+    if orders is None:
+        assert error is not None
+        assert error.startswith("<report> line ")
+    else:
+        assert all(len(o.order_id) == 19 and o.purchase_date.tzinfo is not None for o in orders)
+
+
+@given(st.one_of(st.text(max_size=30), st.floats(allow_nan=True), st.integers(), st.none(), st.booleans()))
+def test_any_amount_is_an_exact_non_negative_decimal_or_refused(value: object) -> None:
+    amount, error = _outcome(lambda: parse_amount(value, what="amount"))
+    if amount is None:
+        assert error is not None
+        assert error.startswith("amount: ")
+    else:
+        assert amount.is_finite()
+        assert amount >= 0

@@ -36,24 +36,31 @@ def parse_order_report(text: str, *, source: str = "<report>") -> list[ReportOrd
         InputError: a required column is missing, or a line has no valid order ID or purchase date
             (the message names the line).
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter="\t")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter="\t")
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
         raise InputError(f"{source}: not an order report: no column {', '.join(missing)}; export the "
                          "\"All Orders\" report (tab-separated) from Seller Central")
     orders: dict[str, ReportOrder] = {}
-    for number, line in enumerate(reader, start=2):
-        order_id = (line.get("amazon-order-id") or "").strip()
-        if len(order_id) != 19:
-            raise InputError(f"{source} line {number}: {order_id!r} is not an Amazon order ID")
-        try:
-            purchased = datetime.fromisoformat((line.get("purchase-date") or "").strip())
-        except ValueError as exc:
-            raise InputError(f"{source} line {number}: purchase-date {line.get('purchase-date')!r} is not "
-                             "ISO 8601") from exc
-        if purchased.tzinfo is None:
-            raise InputError(f"{source} line {number}: purchase-date {line.get('purchase-date')!r} has no time zone")
-        channel = (line.get("sales-channel") or "").strip().lower()
-        orders.setdefault(order_id, ReportOrder(order_id, purchased, _BY_DOMAIN.get(channel),
-                                                (line.get("order-status") or "").strip().lower() or "unknown"))
+    try:
+        for number, line in enumerate(reader, start=2):
+            _read_line(line, number, source=source, into=orders)
+    except csv.Error as exc:
+        raise InputError(f"{source} line {reader.line_num}: not tab-separated text ({exc})") from exc
     return list(orders.values())
+
+
+def _read_line(line: dict[str, str | None], number: int, *, source: str, into: dict[str, ReportOrder]) -> None:
+    order_id = (line.get("amazon-order-id") or "").strip()
+    if len(order_id) != 19:
+        raise InputError(f"{source} line {number}: {order_id!r} is not an Amazon order ID")
+    try:
+        purchased = datetime.fromisoformat((line.get("purchase-date") or "").strip())
+    except ValueError as exc:
+        raise InputError(f"{source} line {number}: purchase-date {line.get('purchase-date')!r} is not "
+                         "ISO 8601") from exc
+    if purchased.tzinfo is None:
+        raise InputError(f"{source} line {number}: purchase-date {line.get('purchase-date')!r} has no time zone")
+    channel = (line.get("sales-channel") or "").strip().lower()
+    into.setdefault(order_id, ReportOrder(order_id, purchased, _BY_DOMAIN.get(channel),
+                                          (line.get("order-status") or "").strip().lower() or "unknown"))
