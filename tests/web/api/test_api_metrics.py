@@ -32,10 +32,11 @@ def test_the_window_is_days_ending_at_end_and_never_past_now(sqlite_db: Database
     with make_client(sqlite_db) as client:
         naive = client.get("/api/v1/metrics", params={"end": "2026-03-02T00:00:00"}, headers=bearer(token))
         no_days = client.get("/api/v1/metrics", params={"days": 0}, headers=bearer(token))
+        number = client.get("/api/v1/metrics", params={"end": "0.5"}, headers=bearer(token))
         far = client.get("/api/v1/metrics", params={"end": "9999-12-31T23:59:59-05:00", "days": 7},
                          headers=bearer(token)).json()
         early = client.get("/api/v1/metrics", params={"end": "0001-01-02T00:00:00+00:00"}, headers=bearer(token))
-    assert [r.status_code for r in (naive, no_days, early)] == [422, 422, 200]
+    assert [r.status_code for r in (naive, no_days, number, early)] == [422, 422, 422, 200]
     assert datetime.fromisoformat(far["end"]) <= datetime.now(UTC)
     assert datetime.fromisoformat(far["end"]) - datetime.fromisoformat(far["start"]) == timedelta(days=7)
     assert far["lines"][0]["received"] == 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BeforeValidator
 
 from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.core.metrics import GOAL_AVERAGE_RESPONSE, GOAL_WITHIN_24H_SHARE
@@ -17,6 +18,17 @@ from sellerdesk.web.api.models import NO_NUL, MetricsLine, MetricsReport
 from sellerdesk.web.context import now, state
 
 router = APIRouter(tags=["metrics"])
+_ISO = re.compile(r"^\d{4}-\d\d-\d\d[Tt ]")
+
+
+def _iso_text(value: object) -> object:
+    # Without this, pydantic would read "0.5" or "1700000000" as seconds since 1970.
+    if isinstance(value, str) and not _ISO.match(value):
+        raise ValueError("give an ISO 8601 time with a zone, e.g. 2026-03-01T00:00:00Z")
+    return value
+
+
+IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 MAX_DAYS = 3660  # ten years
 
 
@@ -48,7 +60,7 @@ def _lines(repo: SqlStore, *, store: str | None, group_by: str | None, start: da
 @router.get("/metrics", response_model=MetricsReport, responses=responses(401, 404, 422))
 def get_metrics(request: Request, caller: Caller,
                 days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="the window's length in days")] = 30,
-                end: Annotated[AwareDatetime | None, Query(
+                end: Annotated[IsoTime | None, Query(
                     description="end of the window (excluded), ISO 8601 with a zone; default and at most: now")] = None,
                 store: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
                 group_by: Literal["store", "marketplace", "agent"] | None = None) -> MetricsReport:

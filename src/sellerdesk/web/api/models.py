@@ -218,7 +218,7 @@ class ReplyQueued(BaseModel):
     thread: int
     delivery: int | None
     state: str
-    message_id: str | None = Field(description="the RFC 5322 Message-ID of the reply")
+    mail_message_id: str | None = Field(description="the reply's Message-ID header (RFC 5322), without <>")
     verdict: Literal["pass", "warn", "block"]
     rules: list[str]
 

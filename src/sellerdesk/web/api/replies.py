@@ -97,4 +97,7 @@ def send_reply(request: Request, response: Response, caller: Caller, thread_id: 
                        "request (another thread or text); use a new key for a new reply")
     if sent.status == "replayed":
         response.headers["Idempotent-Replayed"] = "true"
-    return ReplyQueued.model_validate(sent.result)
+    result = sent.result
+    return ReplyQueued(message=result["message"], thread=result["thread"], delivery=result["delivery"],
+                       state=result["state"], mail_message_id=result["message_id"], verdict=result["verdict"],
+                       rules=result["rules"])
