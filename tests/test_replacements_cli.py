@@ -13,9 +13,10 @@ from sellerdesk.cli import _register, cli
 _register()
 
 ORDER = "302-1234567-1234567"
-REPORT = ("amazon-order-id\tpurchase-date\torder-status\tsales-channel\n"
-          + "".join(f"302-000000{n}-000000{n}\t2026-11-0{n}T10:00:00+00:00\tShipped\tAmazon.de\n" for n in range(1, 8))
-          + f"{ORDER}\t2026-11-02T10:00:00+00:00\tShipped\tAmazon.de\n")
+REPORT = ("amazon-order-id\tpurchase-date\torder-status\tsales-channel\tproduct-name\n"
+          + "".join(f"302-000000{n}-000000{n}\t2026-11-0{n}T10:00:00+00:00\tShipped\tAmazon.de\tデスクライト\n"
+                    for n in range(1, 8))
+          + f"{ORDER}\t2026-11-02T10:00:00+00:00\tShipped\tAmazon.de\tデスクライト\n")
 
 
 def _config(tmp_path: Path) -> Path:
@@ -39,7 +40,7 @@ def test_replacement_commands_open_advance_cost_report_and_export(tmp_path: Path
         return result.exit_code, result.output
 
     report = tmp_path / "orders.txt"
-    report.write_text(REPORT, encoding="utf-8")
+    report.write_bytes(REPORT.encode("shift_jis"))  # reports of the Japanese marketplace come in Shift_JIS
     code, out = run("import-orders", "--store", "acme-de", str(report))
     assert (code, lines(out)) == (0, [{"store": "acme-de", "orders": 8, "added": 8, "updated": 0}])
 

@@ -23,7 +23,6 @@ from sellerdesk.cli.base import cli, config_option, handle_errors, load
 from sellerdesk.cli.jsonl import open_input, require, run_batch
 from sellerdesk.cli.store_commands import database_url_option
 from sellerdesk.core.after_sales.money import costs_from, parse_amount, parse_currency, rate_from
-from sellerdesk.core.after_sales.order_report import parse_order_report
 from sellerdesk.core.after_sales.states import STATES
 from sellerdesk.core.sla import parse_instant
 from sellerdesk.errors import InputError
@@ -397,8 +396,8 @@ def export_command(config_path: str | None, database_url: str | None, store_name
 @handle_errors
 def import_orders_command(config_path: str | None, database_url: str | None, store_name: str, report: str) -> None:
     """Import an order report (Seller Central's tab-separated "All Orders" report) for the replacement rate."""
-    orders = parse_order_report(Path(report).read_text(encoding="utf-8"), source=report)
     with build_services(load(config_path), database_url=database_url) as services, \
             services.db.transaction() as store:
-        counts = after_sales_ledger.import_orders(store, store_name=store_name, orders=orders, now=datetime.now(UTC))
-    _print({"store": store_name, "orders": len(orders), **counts})
+        record = after_sales_ledger.import_order_report(store, store_name=store_name, raw=Path(report).read_bytes(),
+                                                        source=report, now=datetime.now(UTC))
+    _print(record)

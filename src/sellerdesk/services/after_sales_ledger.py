@@ -26,9 +26,10 @@ from sellerdesk.config import Config
 from sellerdesk.core.after_sales.analysis import cost_per_month, rank
 from sellerdesk.core.after_sales.ledger import COLUMNS, LedgerRow
 from sellerdesk.core.after_sales.money import convert, parse_currency
-from sellerdesk.core.after_sales.order_report import ReportOrder
+from sellerdesk.core.after_sales.order_report import ReportOrder, parse_order_report
 from sellerdesk.core.after_sales.rates import WINDOW, Rate, replacement_rate
 from sellerdesk.core.after_sales.states import counts_as_replacement
+from sellerdesk.core.mime import decode_bytes
 from sellerdesk.errors import ConfigError, InputError
 from sellerdesk.services.after_sales import state_of
 
@@ -78,6 +79,22 @@ def export_ledger(store: SqlStore, *, path: Path, fmt: str, store_name: str | No
     rows = ledger_rows(store, store_name=store_name, start=start, end=end)
     written = write_ledger(path, COLUMNS, (row.values() for row in rows), fmt=fmt)
     return {"path": str(path), "format": fmt, "rows": written}
+
+
+def import_order_report(store: SqlStore, *, store_name: str, raw: bytes, source: str,
+                        now: datetime) -> dict[str, Any]:
+    """Import an order report file's bytes (UTF-8, or the charset it is detected in, e.g. Shift_JIS).
+
+    Returns:
+        ``{"store", "orders", "added", "updated"}``.
+
+    Raises:
+        InputError: the text is not an order report (the message names the line or the column).
+    """
+    text, _ = decode_bytes(raw, None)
+    orders = parse_order_report(text, source=source)
+    return {"store": store_name, "orders": len(orders),
+            **import_orders(store, store_name=store_name, orders=orders, now=now)}
 
 
 def import_orders(store: SqlStore, *, store_name: str, orders: Iterable[ReportOrder], now: datetime) -> dict[str, int]:
