@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sellerdesk.core.orders import OrderSnapshot, changes, from_v0, from_v2026, is_fresh
+from sellerdesk.core.orders import Money, OrderSnapshot, changes, from_v0, from_v2026, is_fresh
 
 V2026: dict[str, Any] = {
     "orderId": "202-1234567-8901234", "createdTime": "2024-12-25T09:15:00Z", "lastUpdatedTime": "2024-12-25T16:30:00Z",
@@ -45,6 +45,18 @@ def test_v0_maps_onto_the_same_shape() -> None:
                       "BuyerRequestedCancel": {"IsBuyerRequestedCancel": "true"}}])
     assert (order.marketplace, order.status, order.fulfillment, order.source) == ("US", "cancelled", "AFN", "v0")
     assert order.buyer_requested_cancel
+
+
+def test_the_order_total_comes_from_the_proceeds_or_v0s_order_total() -> None:
+    order = from_v2026({**V2026, "proceeds": {"grandTotal": {"amount": "89.97", "currencyCode": "GBP"}}})
+    assert order.total == Money("89.97", "GBP")
+    assert str(order.total) == "89.97 GBP"
+    assert OrderSnapshot.from_dict(order.to_dict()) == order
+    assert from_v2026(V2026).total is None  # asked without PROCEEDS
+    assert from_v2026({**V2026, "proceeds": {"grandTotal": {"amount": 12}}}).total is None  # not Amazon's shape
+    v0 = from_v0({"AmazonOrderId": "114-1234567-1234567", "PurchaseDate": "2026-11-01T10:00:00Z",
+                  "MarketplaceId": "ATVPDKIKX0DER", "OrderTotal": {"CurrencyCode": "USD", "Amount": "11.01"}}, [])
+    assert v0.total == Money("11.01", "USD")
 
 
 def test_buyer_cancellation_request_is_read_from_items() -> None:

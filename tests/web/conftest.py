@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.config import Config, MailboxConfig, StoreConfig
-from sellerdesk.core.orders import OrderItem, OrderSnapshot
+from sellerdesk.core.orders import Money, OrderItem, OrderSnapshot
 from sellerdesk.services import users
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.storing import store_mail
@@ -154,7 +154,8 @@ def shipped_order(order_id: str) -> OrderSnapshot:
         order_id=order_id, marketplace="US", status="shipped", fulfillment="AFN", purchase_date=T0 - timedelta(days=3),
         last_updated=T0 - timedelta(days=1), items=(OrderItem("B0KETTLE01", "Blue Kettle 1.7 l", "KET-BLUE", 2),),
         carrier="UPS", tracking_number="1Z999AA10123456784", ship_date=T0 - timedelta(days=2),
-        delivery_start=T0 + timedelta(days=1), delivery_end=T0 + timedelta(days=3), package_status="in_transit")
+        delivery_start=T0 + timedelta(days=1), delivery_end=T0 + timedelta(days=3), package_status="in_transit",
+        total=Money("59.98", "USD"))
 
 
 def cache_order(db: Database, store_name: str, order: OrderSnapshot) -> None:

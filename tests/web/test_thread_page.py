@@ -53,7 +53,8 @@ def test_the_order_panel_shows_the_cached_order_or_says_why_not(seeded: Database
         unknown = client.get(f"/threads/{other}").text
     panel = page[page.index('data-testid="order-panel"'):page.index('data-testid="risk-panel"')]
     for shown in ("Blue Kettle 1.7 l", "B0KETTLE01", "KET-BLUE", "<td>2</td>", "shipped", "in_transit",
-                  "FBA (Amazon ships)", "UPS", "1Z999AA10123456784", "2026-03-03 – 2026-03-05", "2026-02-27 09:00 UTC"):
+                  "FBA (Amazon ships)", "UPS", "1Z999AA10123456784", "2026-03-03 – 2026-03-05", "2026-02-27 09:00 UTC",
+                  "59.98 USD"):
         assert shown in panel, shown
     assert "Amazon knows no order 114-1000041-2000041" in unknown
 

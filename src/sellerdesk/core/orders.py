@@ -1,7 +1,7 @@
 """The order as sellerdesk keeps it, whatever SP-API version it came from (pure).
 
 :class:`OrderSnapshot` is the ``order`` of contracts §3 (``sellerdesk draft``): ID, marketplace,
-status, AFN/MFN, purchase date, items, carrier, tracking number, ship date, delivery window.
+status, AFN/MFN, purchase date, items, carrier, tracking number, ship date, delivery window, total.
 :func:`from_v2026` and :func:`from_v0` map Amazon's payloads onto it; :func:`changes` names what
 changed between two snapshots (the triggers of order-change handling); :func:`is_fresh` says
 whether a cached snapshot may still be shown without asking Amazon again.
@@ -36,6 +36,17 @@ class OrderItem:
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount as Amazon states it: the decimal as text (no float rounding) and the ISO 4217 currency."""
+
+    amount: str
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+@dataclass(frozen=True)
 class OrderSnapshot:
     """An order as sellerdesk shows and uses it (contracts §3 ``order``)."""
 
@@ -54,6 +65,7 @@ class OrderSnapshot:
     package_status: str | None = None  # "in_transit", "delivered", "undeliverable", ...
     buyer_requested_cancel: bool = False
     source: str = "2026-01-01"  # the Orders API version it came from
+    total: Money | None = None  # what the order came to (2026-01-01: the proceeds' grand total)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,6 +80,7 @@ class OrderSnapshot:
                                 if self.delivery_start and self.delivery_end else None),
             "last_updated": self.last_updated.isoformat(), "package_status": self.package_status,
             "buyer_requested_cancel": self.buyer_requested_cancel, "source": self.source,
+            "total": {"amount": self.total.amount, "currency": self.total.currency} if self.total else None,
         }
         return out
 
@@ -84,7 +97,8 @@ class OrderSnapshot:
             carrier=data.get("carrier"), tracking_number=data.get("tracking_number"),
             ship_date=_time(data.get("ship_date")), delivery_start=_time(window.get("start")),
             delivery_end=_time(window.get("end")), package_status=data.get("package_status"),
-            buyer_requested_cancel=bool(data.get("buyer_requested_cancel")), source=str(data.get("source") or "?"))
+            buyer_requested_cancel=bool(data.get("buyer_requested_cancel")), source=str(data.get("source") or "?"),
+            total=_money(_obj(data.get("total")), amount="amount", currency="currency"))
 
 
 def _time(value: Any) -> datetime | None:
@@ -106,6 +120,11 @@ def _required_time(value: Any, *, what: str) -> datetime:
 
 def _obj(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _money(value: Mapping[str, Any], *, amount: str, currency: str) -> Money | None:
+    figure, code = _text(value.get(amount)), _text(value.get(currency))
+    return Money(figure, code) if figure and code else None
 
 
 def _objs(value: Any) -> list[Mapping[str, Any]]:
@@ -154,7 +173,8 @@ def from_v2026(order: Mapping[str, Any]) -> OrderSnapshot:
         carrier=_text(latest.get("carrier")) or None, tracking_number=_text(latest.get("trackingNumber")) or None,
         ship_date=_time(latest.get("shipTime")), delivery_start=_time(window.get("earliestDateTime")),
         delivery_end=_time(window.get("latestDateTime")), package_status=package_status.lower() or None,
-        buyer_requested_cancel=cancel, source="2026-01-01")
+        buyer_requested_cancel=cancel, source="2026-01-01",
+        total=_money(_obj(_obj(order.get("proceeds")).get("grandTotal")), amount="amount", currency="currencyCode"))
 
 
 def from_v0(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> OrderSnapshot:
@@ -178,7 +198,8 @@ def from_v0(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> Ord
         items=tuple(OrderItem(_text(i.get("ASIN")), _text(i.get("Title")), _text(i.get("SellerSKU")),
                               _int(i.get("QuantityOrdered"))) for i in lines),
         delivery_start=_time(order.get("EarliestDeliveryDate")), delivery_end=_time(order.get("LatestDeliveryDate")),
-        buyer_requested_cancel=cancel, source="v0")
+        buyer_requested_cancel=cancel, source="v0",
+        total=_money(_obj(order.get("OrderTotal")), amount="Amount", currency="CurrencyCode"))
 
 
 def changes(old: OrderSnapshot | None, new: OrderSnapshot) -> tuple[str, ...]:

@@ -38,8 +38,8 @@ MESSAGE_TYPES = (
     "confirmServiceDetails", "warranty", "digitalAccessKey", "unexpectedProblem", "invoice",
 )
 """Messaging types sellerdesk can send (each is the last segment of its path)."""
-ORDER_DATA = ("BUYER", "FULFILLMENT", "PACKAGES")
-"""The datasets sellerdesk asks getOrder for: who bought, how it ships, where the parcels are."""
+ORDER_DATA = ("BUYER", "FULFILLMENT", "PACKAGES", "PROCEEDS")
+"""The datasets sellerdesk asks getOrder for: who bought, how it ships, where the parcels are, what it came to."""
 RETRY_STATUSES = frozenset({429, 503})
 # A 500/502/504 on a GET is safe to repeat; on a POST Amazon may have acted, so it is reported instead.
 RETRY_STATUSES_READ = frozenset({429, 500, 502, 503, 504})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sellerdesk.adapters.spapi.emulator.state import EmulatedOrder
@@ -54,6 +55,9 @@ def order_v2026(order: EmulatedOrder, included: Sequence[str]) -> dict[str, Any]
         if order.buyer_requested_cancel:
             line["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered by mistake"}}
         body["orderItems"].append(line)
+    total = order_total(order)
+    if "PROCEEDS" in included and total is not None:
+        body["proceeds"] = {"grandTotal": {"amount": total, "currencyCode": market.currency}}
     if "BUYER" in included:
         body["buyer"] = {"buyerEmail": f"{order.order_id.replace('-', '')}@marketplace.{market.domain}"}
     if "FULFILLMENT" in included:
@@ -72,6 +76,13 @@ def order_v2026(order: EmulatedOrder, included: Sequence[str]) -> dict[str, Any]
     return body
 
 
+def order_total(order: EmulatedOrder) -> str | None:
+    """The order's total (unit prices times quantities) as decimal text; ``None`` when an item has no price."""
+    if not order.items or any(item.price is None for item in order.items):
+        return None
+    return str(sum((Decimal(item.price or "0") * item.quantity for item in order.items), Decimal(0)))
+
+
 def order_v0(order: EmulatedOrder) -> dict[str, Any]:
     """The order as Orders API v0 getOrder returns it (the ``payload``)."""
     shipped = sum(i.quantity for i in order.items) if order.status == "SHIPPED" else 0
@@ -84,6 +95,8 @@ def order_v0(order: EmulatedOrder) -> dict[str, Any]:
         "NumberOfItemsUnshipped": sum(i.quantity for i in order.items) - shipped,
         "EarliestDeliveryDate": iso(order.delivery_start), "LatestDeliveryDate": iso(order.delivery_end),
         "OrderType": "StandardOrder", "IsPrime": False, "IsBusinessOrder": False, "IsReplacementOrder": False,
+        **({"OrderTotal": {"CurrencyCode": MARKETPLACES[order.marketplace].currency, "Amount": total}}
+           if (total := order_total(order)) is not None else {}),
     }
 
 

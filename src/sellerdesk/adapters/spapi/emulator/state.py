@@ -53,6 +53,7 @@ class EmulatedItem:
     title: str
     sku: str
     quantity: int = 1
+    price: str | None = None  # the unit price in the marketplace's currency, as decimal text
 
 
 @dataclass
@@ -247,7 +248,7 @@ class EmulatorState:
         order = EmulatedOrder(
             order_id=order_id, marketplace=marketplace, status=status, fulfilled_by=fulfilled_by, created=created,
             last_updated=created + timedelta(hours=rng.randint(1, 30)),
-            items=[EmulatedItem(asin, title, f"SKU-{asin[-4:]}", rng.choice((1, 1, 1, 2)))],
+            items=[EmulatedItem(asin, title, f"SKU-{asin[-4:]}", rng.choice((1, 1, 1, 2)), _price(order_id))],
             delivery_start=delivery_start, delivery_end=delivery_end,
             buyer_locale=_locale(marketplace))
         if status == "SHIPPED":
@@ -277,6 +278,12 @@ class EmulatorState:
         """True when a review request was already accepted for the order."""
         with self.lock:
             return any(s.order_id == order_id for s in self.solicitations)
+
+
+def _price(order_id: str) -> str:
+    # A generator of its own, so adding prices left every other derived field as it was.
+    rng = random.Random(hashlib.sha256(f"price:{order_id}".encode()).digest())
+    return f"{rng.randint(999, 8999) / 100:.2f}"
 
 
 def _locale(marketplace: str) -> str:
