@@ -54,25 +54,30 @@ def normalise(text: str) -> str:
 def features(normalised: str) -> set[str]:
     """Return the binary features of an already :func:`normalise`-d text."""
     text = _DIGITS.sub("0", _ASIN.sub(" asin ", _ORDER_ID.sub(" orderid ", normalised)))
-    tokens = _TOKENS.findall(text)
     found: set[str] = set()
     previous = "^"
-    for token in tokens:
+    for token in _TOKENS.findall(text):
+        found.update(_token_features(token))
         if _NON_LATIN.match(token):
-            # A run of Japanese (or other unspaced script): character bigrams and trigrams.
-            found.update("j" + token[i:i + 2] for i in range(len(token) - 1))
-            found.update("j" + token[i:i + 3] for i in range(len(token) - 2))
-            if len(token) == 1:
-                found.add("j" + token)
             previous = "^"
             continue
-        found.add("w" + token)
         found.add("b" + previous + "_" + token)
-        if len(token) >= 5:
-            padded = f"<{token}>"
-            found.update("c" + padded[i:i + 4] for i in range(len(padded) - 3))
         previous = token
     return found
+
+
+@lru_cache(maxsize=16384)
+def _token_features(token: str) -> tuple[str, ...]:
+    """The features of one token on its own (the word pairs depend on its neighbour)."""
+    if _NON_LATIN.match(token):
+        # A run of Japanese (or other unspaced script): character bigrams and trigrams.
+        grams = ["j" + token[i:i + 2] for i in range(len(token) - 1)]
+        grams += ["j" + token[i:i + 3] for i in range(len(token) - 2)]
+        return (*grams, "j" + token) if len(token) == 1 else tuple(grams)
+    if len(token) < 5:
+        return ("w" + token,)
+    padded = f"<{token}>"
+    return ("w" + token, *("c" + padded[i:i + 4] for i in range(len(padded) - 3)))
 
 
 @dataclass(frozen=True)

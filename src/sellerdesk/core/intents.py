@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import ahocorasick
@@ -29,6 +29,7 @@ import ahocorasick
 from sellerdesk.core.intent_model import features, normalise, shipped_model
 from sellerdesk.core.intent_rules import de, en, es, fr, it, ja
 from sellerdesk.core.language import detect_language
+from sellerdesk.core.language import forget_texts as forget_languages
 from sellerdesk.core.regex_anchors import anchors
 
 INTENTS: tuple[str, ...] = (
@@ -134,6 +135,19 @@ def rule_scores(normalised: str, *, language: str) -> list[float]:
     return totals
 
 
+@lru_cache(maxsize=4096)
+def _text_evidence(normalised: str, language: str) -> tuple[tuple[float, ...], frozenset[str]]:
+    """The rule scores and model features of one text; kept for the texts seen lately (repeated
+    subjects and short messages cost a look-up)."""
+    return tuple(rule_scores(normalised, language=language)), frozenset(features(normalised))
+
+
+def forget_texts() -> None:
+    """Forget the evidence and the languages kept for the texts seen lately (to measure what new texts cost)."""
+    _text_evidence.cache_clear()
+    forget_languages()
+
+
 def _softmax(values: list[float]) -> list[float]:
     top = max(values)
     exps = [math.exp(v - top) for v in values]
@@ -154,10 +168,13 @@ class Evidence:
 def gather_evidence(text: str, subject: str | None = None, *, language: str) -> Evidence:
     """Run the rules of *language* and the shipped model over a message."""
     body = normalise(text)
-    rules = rule_scores(body, language=language)
+    body_rules, found = _text_evidence(body, language)
+    rules = list(body_rules)
     if subject:
-        for index, value in enumerate(rule_scores(normalise(subject), language=language)):
+        subject_rules, subject_features = _text_evidence(normalise(subject), language)
+        for index, value in enumerate(subject_rules):
             rules[index] += SUBJECT_WEIGHT * value
+        found |= subject_features
     thanks = _INDEX["thanks_closing"]
     if rules[thanks] > 0 and ("?" in body or (_QUESTION.search(body) and max(
             v for i, v in enumerate(rules) if i != thanks) > 0)):
@@ -169,9 +186,6 @@ def gather_evidence(text: str, subject: str | None = None, *, language: str) -> 
     known = 0
     model_scores = [0.0] * len(INTENTS)
     if model is not None:
-        found = features(body)
-        if subject:
-            found |= features(normalise(subject))
         model_scores, known = model.scores(found)
     # Digits and punctuation alone ("123", "??") say nothing about an intent.
     return Evidence(tuple(rules), tuple(model_scores), known, not any(char.isalpha() for char in body))
