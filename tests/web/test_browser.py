@@ -12,15 +12,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from sellerdesk.services.database import Database
 from sellerdesk.services.outbox import send_outbox
 from sellerdesk.web.app import create_app
 from sellerdesk.web.settings import WebSettings
-from tests.servers import require_program
 from tests.smtp_server import SmtpSink
-from tests.web.browser import CHROMIUM_FLAGS, serving
+from tests.web.browser import chromium, serving
 from tests.web.conftest import (
     BAD,
     PASSWORD,
@@ -36,13 +35,8 @@ from tests.web.conftest import (
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = require_program("chromium", "chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def sign_in(page: Page, base: str, name: str = "alice") -> None:
