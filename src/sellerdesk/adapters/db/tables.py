@@ -387,8 +387,10 @@ class ResponseTime(Base):
     __table_args__ = (
         Index("ix_response_times_store_received", "store_id", "received_at", "answered_at", "response_us",
               "excluded", "marketplace", "agent"),
-        Index("ix_response_times_store_response", "store_id", "response_us"),
+        Index("ix_response_times_store_response", "store_id", "response_us", "received_at", "answered_at",
+              "excluded", "marketplace", "agent"),
         Index("ix_response_times_store_answered", "store_id", "answered_at"),
+        Index("ix_response_times_answered", "answered_at"),
     )
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True, autoincrement=False)
     thread_id: Mapped[int] = mapped_column(Integer, index=True)  # no key: a re-parse may delete an emptied thread

@@ -43,8 +43,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_response_times_store_received", "response_times",
                     ["store_id", "received_at", "answered_at", "response_us", "excluded", "marketplace", "agent"])
-    op.create_index("ix_response_times_store_response", "response_times", ["store_id", "response_us"])
+    op.create_index("ix_response_times_store_response", "response_times",
+                    ["store_id", "response_us", "received_at", "answered_at", "excluded", "marketplace", "agent"])
     op.create_index("ix_response_times_store_answered", "response_times", ["store_id", "answered_at"])
+    op.create_index("ix_response_times_answered", "response_times", ["answered_at"])
     op.create_index(op.f("ix_response_times_thread_id"), "response_times", ["thread_id"])
     op.create_table(
         "thread_clocks",
@@ -76,6 +78,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("response_months")
     op.drop_index(op.f("ix_response_times_thread_id"), table_name="response_times")
+    op.drop_index("ix_response_times_answered", table_name="response_times")
     op.drop_index("ix_response_times_store_answered", table_name="response_times")
     op.drop_index("ix_response_times_store_response", table_name="response_times")
     op.drop_index("ix_response_times_store_received", table_name="response_times")
