@@ -135,7 +135,7 @@ def test_causes_are_ranked_by_count_then_cost_and_months_add_refunds() -> None:
             _row("R4", carrier="UPS", sku="SKU-B", at=T0 + timedelta(days=10)),
             _row("F1", kind="refund", converted="55.50", at=T0 + timedelta(days=10))]
     assert [(r.value, r.replacements, r.cost) for r in rank(rows, by="carrier")] == [
-        ("UPS", 2, Decimal("40.00")), ("DHL", 1, Decimal("10.00")), ("(unknown)", 1, Decimal(0))]
+        ("UPS", 2, Decimal("40.00")), ("DHL", 1, Decimal("10.00")), ("(unknown)", 1, Decimal("0.00"))]
     assert [r.value for r in rank(rows, by="sku")] == ["SKU-A", "SKU-B"]
     months = cost_per_month(rows)
     assert [m.to_dict() for m in months] == [

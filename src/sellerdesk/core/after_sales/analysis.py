@@ -63,7 +63,7 @@ def rank(rows: Iterable[LedgerRow], *, by: str) -> list[Ranked]:
     """
     column = DIMENSIONS[by]
     counts: dict[str, int] = defaultdict(int)
-    costs: dict[str, Decimal] = defaultdict(Decimal)
+    costs: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for row in rows:
         if row.kind != "replacement":
             continue
