@@ -1,8 +1,9 @@
-"""Take the README's screenshots: the demo inbox, a thread with the live check, the dashboard, a case being
-composed, the inbox in Chinese.
+"""Take the README's screenshots: the demo inbox, a thread with its order and the live check, the dashboard, a
+case being composed, the inbox in Chinese.
 
 Run from the repository root: ``.venv/bin/python -m tools.screenshots`` (needs Debian's chromium).
-It writes a demo database in a temporary folder, serves the web app on a free loopback port
+It writes a demo database in a temporary folder, loads the demo orders from the SP-API emulator (as
+``sellerdesk run`` does), serves the web app on a free loopback port
 and saves PNGs to ``docs/screenshots/``.
 """
 
@@ -14,11 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
-from tests.web.browser import CHROMIUM_FLAGS, serving
+from tests.web.browser import CHROMIUM_FLAGS, free_port, serving
 
-from sellerdesk.config import load_config
-from sellerdesk.services.database import open_database
+from sellerdesk.adapters.spapi.connect import connect, is_configured
+from sellerdesk.adapters.spapi.emulator.server import EmulatorServer, emulator_state
+from sellerdesk.config import Config, load_config
+from sellerdesk.core.marketplaces import MARKETPLACES
+from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.demo import write_demo
+from sellerdesk.services.orders import sync_stores
 from sellerdesk.web.app import create_app
 from sellerdesk.web.settings import WebSettings, random_secret
 
@@ -51,15 +56,34 @@ def compose_case(page: Page, base: str) -> None:
     page.wait_for_selector("#composed")
 
 
+def load_orders(db: Database, config: Config, *, port: int) -> None:
+    """Fill the order cache from the demo's SP-API emulator on *port*, as ``sellerdesk run``'s order sync does."""
+    with EmulatorServer(emulator_state(seed="demo", marketplaces=tuple(MARKETPLACES)), host="127.0.0.1", port=port):
+        sync_stores(db, [s for s in config.stores if is_configured(s)], client_factory=connect, now=datetime.now(UTC))
+
+
+def open_thread_with_order(page: Page) -> None:
+    """Open the first thread of the inbox whose order the cache has."""
+    for row in range(12):
+        page.locator("tr.row a").nth(row).click()
+        if page.get_by_test_id("order-status").count():
+            return
+        page.go_back()
+    raise RuntimeError("no thread of the demo inbox shows its order; is the emulator seeded with the demo orders?")
+
+
 def main() -> int:
     """Build the demo, snap the pages, print where the files went."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         config_path = Path(folder) / "demo.toml"
-        write_demo(database_url=url, config_path=config_path, now=datetime.now(UTC), threads=60)
+        port = free_port()
+        write_demo(database_url=url, config_path=config_path, now=datetime.now(UTC), threads=60,
+                   spapi_endpoint=f"http://127.0.0.1:{port}")
         config = load_config(config_path, env={})
         with open_database(url) as db, sync_playwright() as playwright:
+            load_orders(db, config, port=port)
             app = create_app(config, db, settings=WebSettings(secret_key=random_secret(), allow_demo_login=True,
                                                               secure_cookies=False))
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
@@ -67,7 +91,9 @@ def main() -> int:
                 page = browser.new_page(viewport=VIEWPORT, locale="en-US")
                 sign_in(page, base)
                 page.screenshot(path=OUT / "inbox.png")
-                page.locator("tr.row a").nth(2).click()
+                open_thread_with_order(page)
+                page.get_by_test_id("get-draft").click()
+                page.wait_for_selector("[data-testid=suggestion]")
                 page.fill("#reply-text", DRAFT)
                 page.wait_for_selector("#findings li")
                 page.screenshot(path=OUT / "thread.png", full_page=True)
