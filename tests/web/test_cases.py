@@ -106,3 +106,7 @@ def test_an_agent_sees_only_the_cases_of_its_stores(client: TestClient) -> None:
     assert "17011" not in client.get("/cases").text
     assert client.get("/cases/17011").status_code == 404
     assert 'value="acme-us"' not in client.get("/cases/new").text
+    assert _post(client, **{**REIMBURSEMENT, "store": "acme-us"}, action="check").status_code == 404
+    assert _post(client, **{**REIMBURSEMENT, "store": ""}, action="check").status_code == 404  # seen by all
+    assert _post(client, **{**REIMBURSEMENT, "store": "acme-de"}, case_id="17099", action="open").status_code == 303
+    assert "17099" in client.get("/cases").text

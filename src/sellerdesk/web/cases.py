@@ -72,14 +72,14 @@ def _composer(request: Request, user: SignedIn, *, topic: str, fields: dict[str,
     missing = [f for f in findings if f.rule == "case_missing_element" and f.start is None]
     marked = [f for f in findings if f not in missing]
     with app.db.reading() as repo:
-        stores = list(visible_stores(repo, user)[0])
+        visible, can_see_all = visible_stores(repo, user)
     try:
         policies = sorted(cases.load_policies(app.config).values(), key=lambda p: p.title)
     except ConfigError as exc:
         policies, error = [], error or str(exc)
     return render(request, "case_new.html", {
         "topics": TOPICS, "topic": TOPICS[topic], "fields": fields, "composed": composed, "error": error,
-        "stores": stores, "policies": policies, "missing": missing,
+        "stores": list(visible), "any_store": can_see_all, "policies": policies, "missing": missing,
         "result": {"verdict": composed["verdict"], "findings": marked} if composed else None,
         "segments": marked_segments(composed["text"], marked) if composed else []},
         user=user, status_code=status_code)
@@ -103,8 +103,10 @@ def _compose_or_open(request: Request, user: SignedIn, fields: dict[str, str]) -
     store_name = fields.get("store") or None
     app = state(request)
     with app.db.reading() as repo:
-        if store_name is not None and store_name not in visible_stores(repo, user)[0]:
-            raise HTTPException(status_code=404)
+        visible, can_see_all = visible_stores(repo, user)
+    # A case without a store is seen by everyone: only users who see every store may record one.
+    if (store_name is None and not can_see_all) or (store_name is not None and store_name not in visible):
+        raise HTTPException(status_code=404)
     form = read_case_form(TOPICS[topic], fields)
     opening = fields.get("action") == "open"
     try:
