@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sellerdesk.adapters import charts
 from sellerdesk.adapters.db.store import SqlStore
@@ -28,12 +28,12 @@ from sellerdesk.core.after_sales.ledger import COLUMNS, LedgerRow
 from sellerdesk.core.after_sales.money import convert, parse_currency
 from sellerdesk.core.after_sales.order_report import ReportOrder, parse_order_report
 from sellerdesk.core.after_sales.rates import WINDOW, Rate, replacement_rate
-from sellerdesk.core.after_sales.states import counts_as_replacement
+from sellerdesk.core.after_sales.states import CaseState, counts_as_replacement
 from sellerdesk.core.mime import decode_bytes
 from sellerdesk.errors import ConfigError, InputError
-from sellerdesk.services.after_sales import state_of
 
 RANKED_BY = ("sku", "carrier", "destination")
+CANCELLED = ("cancelled", "canceled")  # report statuses (and the order cache's) of orders that do not count
 
 
 def ledger_currency(config: Config) -> str:
@@ -133,10 +133,12 @@ def replacement_rates(store: SqlStore, *, config: Config, now: datetime,
     for shop in stores:
         orders = _orders_by_marketplace(store, shop.id, start=start, end=now)
         replaced: Counter[str | None] = Counter(
-            row.marketplace for row in store.session.scalars(select(ReplacementCase).where(
-                ReplacementCase.store_id == shop.id, ReplacementCase.requested_at >= start,
-                ReplacementCase.requested_at < now))
-            if counts_as_replacement(state_of(row)))
+            marketplace for marketplace, state, requested, shipped in store.session.execute(
+                select(ReplacementCase.marketplace, ReplacementCase.state, ReplacementCase.requested_at,
+                       ReplacementCase.shipped_at).where(
+                    ReplacementCase.store_id == shop.id, ReplacementCase.requested_at >= start,
+                    ReplacementCase.requested_at < now))
+            if counts_as_replacement(CaseState(state=state, requested_at=requested, shipped_at=shipped)))
         markets = sorted(set(shop.marketplaces or ()) | set(orders) | set(replaced), key=lambda m: m or "")
         rates += [replacement_rate(store=shop.name, marketplace=m, replacements=replaced[m], orders=orders[m],
                                    limit=limit, margin=margin) for m in markets]
@@ -179,20 +181,25 @@ def write_charts(figures: dict[str, Any], *, directory: Path, prefix: str = "") 
 
 
 def _orders_by_marketplace(store: SqlStore, store_id: int, *, start: datetime, end: datetime) -> Counter[str | None]:
-    seen: dict[str, str | None] = {}
-    for order_id, marketplace, status in store.session.execute(
-            select(ImportedOrder.order_id, ImportedOrder.marketplace, ImportedOrder.status).where(
+    # Imported reports are counted in SQL (they hold every order); the order cache adds the orders no
+    # report has, so an order in both counts once, as the report has it.
+    counted: Counter[str | None] = Counter()
+    for marketplace, number in store.session.execute(
+            select(ImportedOrder.marketplace, func.count()).where(
                 ImportedOrder.store_id == store_id, ImportedOrder.purchase_date >= start,
-                ImportedOrder.purchase_date < end)):
-        if status not in ("cancelled", "canceled"):
-            seen[order_id] = marketplace
+                ImportedOrder.purchase_date < end, ImportedOrder.status.not_in(CANCELLED))
+            .group_by(ImportedOrder.marketplace)):
+        counted[marketplace] += number
+    cached: dict[str, str | None] = {}
     for row in store.session.scalars(select(CachedOrder).where(CachedOrder.store_id == store_id,
-                                                               CachedOrder.status != "cancelled")):
+                                                               CachedOrder.status.not_in(CANCELLED))):
         bought = row.data.get("purchase_date") if row.data else None
         if isinstance(bought, str) and start <= datetime.fromisoformat(bought) < end:
-            seen.setdefault(row.order_id, row.marketplace)
-    return Counter(seen.values())
-
+            cached[row.order_id] = row.marketplace
+    reported = set(store.session.scalars(select(ImportedOrder.order_id).where(
+        ImportedOrder.store_id == store_id, ImportedOrder.order_id.in_(list(cached))))) if cached else set()
+    counted.update(marketplace for order_id, marketplace in cached.items() if order_id not in reported)
+    return counted
 
 def _case_row(row: ReplacementCase, store_name: str) -> LedgerRow:
     costs = (row.cost_item, row.cost_packing, row.cost_postage)
