@@ -100,7 +100,7 @@ def main() -> int:
                 page.goto(f"{base}/dashboard?days=30")
                 for image in page.locator("main img").all():  # lazily loaded: bring each into view
                     image.scroll_into_view_if_needed()
-                    expect(image).to_have_js_property("complete", True)
+                    expect(image).to_have_js_property("complete", True, timeout=60_000)
                 page.screenshot(path=OUT / "dashboard.png", full_page=True)
                 compose_case(page, base)
                 page.screenshot(path=OUT / "case.png", full_page=True)

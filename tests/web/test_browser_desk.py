@@ -56,7 +56,7 @@ def test_dashboard_charts_and_a_composed_case(browser: Browser, sqlite_db: Datab
         for chart in ("response-times", "daily-volume", "agent-load"):
             image = page.get_by_test_id(f"chart-{chart}")
             image.scroll_into_view_if_needed()
-            expect(image).to_have_js_property("complete", True)
+            expect(image).to_have_js_property("complete", True, timeout=60_000)  # drawn on demand
             assert image.evaluate("img => img.naturalWidth") > 100, f"{chart} did not render"
 
         page.get_by_role("link", name="Cases").click()
@@ -71,7 +71,7 @@ def test_dashboard_charts_and_a_composed_case(browser: Browser, sqlite_db: Datab
         page.get_by_label("Estimated loss").fill("1250.00")
         page.get_by_label("Date", exact=True).fill("2026-11-18")
         page.get_by_label("Evidence").fill("buybox-report.csv | 2026-11-18T10:00:00-08:00")
-        page.get_by_role("button", name="Check", exact=True).click()
+        page.get_by_label("Evidence").blur()  # a change: checked again without pressing Check
         expect(page.get_by_test_id("case-subject")).to_contain_text("estimated loss USD 1,250.00")
         expect(page.get_by_test_id("missing")).to_have_count(0)
         expect(page.get_by_test_id("timing")).to_contain_text("Seattle")
