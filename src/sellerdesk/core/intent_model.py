@@ -27,6 +27,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 MODEL_RESOURCE = "intent_rules/model.json"
 """Where the trained model lives inside the ``sellerdesk.core`` package."""
 
@@ -82,20 +85,21 @@ def _token_features(token: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class NaiveBayesModel:
-    """A trained model: per feature, its log-weight in every class (0.0 where never seen with it)."""
+    """A trained model: per feature, a row of its log-weights in every class (0.0 where never seen with it)."""
 
     labels: tuple[str, ...]
-    weights: dict[str, tuple[float, ...]]
-    unseen: tuple[float, ...]  # per class: the log-probability of a known feature never seen with it
-    prior: tuple[float, ...]
+    rows: dict[str, int]  # feature -> its row in weights; row 0 is the prior
+    weights: npt.NDArray[np.float64]  # one row per feature, one column per class
+    unseen: npt.NDArray[np.float64]  # per class: the log-probability of a known feature never seen with it
 
     def scores(self, found: Iterable[str]) -> tuple[list[float], int]:
         """Return the per-class log-scores of a feature set and how many features the model knew."""
-        rows = [row for row in map(self.weights.get, found) if row is not None]
-        # One column per class, summed left to right from the prior (adding 0.0 changes nothing).
-        totals = [sum(column) for column in zip(self.prior, *rows, strict=True)]
-        known = len(rows)
-        return [total + known * base for total, base in zip(totals, self.unseen, strict=True)], known
+        rows = [0, *(row for row in map(self.rows.get, found) if row is not None)]
+        # Summed down the columns one row after another, from the prior. One contiguous row per
+        # feature keeps the cost in memory reads low.
+        totals = np.add.reduce(self.weights[rows], axis=0)
+        known = len(rows) - 1
+        return (totals + known * self.unseen).tolist(), known
 
 
 def train(samples: Iterable[tuple[str, str]], *, labels: tuple[str, ...], alpha: float = 0.5,
@@ -128,16 +132,16 @@ def model_from_dict(data: dict[str, Any]) -> NaiveBayesModel:
     alpha = float(data["alpha"])
     vocabulary = int(data["vocabulary"])
     documents = [max(int(n), 1) for n in data["documents"]]
-    classes = len(data["labels"])
-    weights: dict[str, tuple[float, ...]] = {}
-    for feature, entries in data["features"].items():
-        row = [0.0] * classes
+    features_of_model = data["features"]
+    weights = np.zeros((len(features_of_model) + 1, len(data["labels"])))
+    weights[0] = [math.log(n / sum(documents)) for n in documents]
+    rows: dict[str, int] = {}
+    for row, (feature, entries) in enumerate(features_of_model.items(), 1):
+        rows[feature] = row
         for i, n in entries:
-            row[int(i)] = math.log1p(int(n) / alpha)
-        weights[feature] = tuple(row)
-    unseen = tuple(math.log(alpha / (int(total) + alpha * vocabulary)) for total in data["class_totals"])
-    prior = tuple(math.log(n / sum(documents)) for n in documents)
-    return NaiveBayesModel(tuple(data["labels"]), weights, unseen, prior)
+            weights[row, int(i)] = math.log1p(int(n) / alpha)
+    unseen = np.array([math.log(alpha / (int(total) + alpha * vocabulary)) for total in data["class_totals"]])
+    return NaiveBayesModel(tuple(data["labels"]), rows, weights, unseen)
 
 
 @lru_cache(maxsize=1)
