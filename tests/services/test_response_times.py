@@ -89,7 +89,7 @@ def _history(db: Database, tmp_path: Path, *, seed: int) -> None:
             # Mostly relayed within minutes; sometimes a Date later than the arrival (a fast clock).
             arrival = at + timedelta(minutes=rng.choice([1, 5, 90])) if rng.random() < 0.8 else at - timedelta(hours=2)
             mails.append((arrival, _buyer_mail(rng, thread, number, at)))
-        answer = base + timedelta(hours=rng.choice([1, 20, 30, 80]))
+        answer = base + timedelta(hours=rng.choice([1, 20, 30, 80, 1200]))  # 1200: 50 days later
         if rng.random() < 0.6:
             replies.append((thread, answer))
         elif rng.random() < 0.5:
