@@ -152,10 +152,11 @@ def report(store: SqlStore, *, config: Config, now: datetime, store_name: str | 
         ``{"rates": [...], "causes": {"sku": [...], "carrier": [...], "destination": [...]}, "months": [...],
         "currency"}`` (JSON-ready; amounts as exact text in the ledger currency).
     """
-    recent = ledger_rows(store, store_name=store_name, start=now - WINDOW, end=now)
+    rows = ledger_rows(store, store_name=store_name)
+    recent = [row for row in rows if now - WINDOW <= row.at < now]
     return {"rates": [r.to_dict() for r in replacement_rates(store, config=config, now=now, store_name=store_name)],
             "causes": {by: [r.to_dict() for r in rank(recent, by=by)] for by in RANKED_BY},
-            "months": [m.to_dict() for m in cost_per_month(ledger_rows(store, store_name=store_name))],
+            "months": [m.to_dict() for m in cost_per_month(rows)],
             "currency": ledger_currency(config)}
 
 
