@@ -74,13 +74,17 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self._lines = _Lines(text)
         self._last: Message | None = None  # the message created last: its final line break goes to a boundary
+        self._last_is_multipart = False
 
-    def read(self, parent: Message | None) -> Message:
-        """Read one message (headers and body) from the current line; attach it to *parent*."""
+    def read(self, parent: Message | None, *, in_digest: bool = False) -> Message:
+        """Read one message (headers and body) from the current line; attach it to *parent*.
+
+        *in_digest*: the parent is a multipart/digest, whose parts are mails by default.
+        """
         message = Message()
+        if in_digest:
+            message.set_default_type("message/rfc822")
         if parent is not None:
-            if parent.get_content_type() == "multipart/digest":
-                message.set_default_type("message/rfc822")
             parent.attach(message)
         self._last = message
         headers: list[str] = []
@@ -91,12 +95,15 @@ class _Reader:
                 break
             headers.append(line)
         self._set_headers(message, headers)
-        if message.get_content_type() == "message/delivery-status":
+        ctype = message.get_content_type()
+        maintype = ctype.partition("/")[0]
+        self._last_is_multipart = maintype == "multipart"  # self._last is still this message
+        if ctype == "message/delivery-status":
             self._read_status_blocks(message)
-        elif message.get_content_maintype() == "message":
+        elif maintype == "message":
             self.read(message)
-        elif message.get_content_maintype() == "multipart":
-            self._read_multipart(message)
+        elif maintype == "multipart":
+            self._read_multipart(message, digest=ctype == "multipart/digest")
         else:
             message.set_payload("".join(self._lines.rest()))
         return message
@@ -135,7 +142,7 @@ class _Reader:
                 return
             self._lines.unreadline(line)
 
-    def _read_multipart(self, message: Message) -> None:
+    def _read_multipart(self, message: Message, *, digest: bool) -> None:
         boundary = message.get_boundary()
         if boundary is None:
             message.set_payload("".join(self._lines.rest()))
@@ -167,10 +174,10 @@ class _Reader:
                 pass
             self._lines.unreadline(line)
             self._lines.ends.append(at_boundary)
-            self.read(message)
+            self.read(message, in_digest=digest)
             self._trim_last()
             self._lines.ends.pop()
-            self._last = message
+            self._last, self._last_is_multipart = message, True
         if preamble is not None:  # no boundary at all: the text is the payload
             message.set_payload("".join(preamble))
             self._lines.rest()
@@ -189,7 +196,7 @@ class _Reader:
         # The line break before a boundary belongs to the boundary, not to the part before it.
         last = self._last
         assert last is not None
-        if last.get_content_maintype() == "multipart":
+        if self._last_is_multipart:
             if last.epilogue == "":
                 last.epilogue = None
             elif last.epilogue is not None:

@@ -281,7 +281,8 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int], p
     ctype = raw_type.partition(";")[0].strip().lower()
     if ctype.count("/") != 1:
         ctype = part.get_default_type()
-    payload = part.get_payload()
+    # A leaf's payload is read once, below, in the form its transfer encoding needs.
+    payload = part.get_payload() if part.is_multipart() else None
     if ctype == "message/rfc822" or (ctype.startswith("message/") and isinstance(payload, list)):
         inner = payload[0] if isinstance(payload, list) and payload else None
         if isinstance(inner, Message):
@@ -292,7 +293,7 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int], p
             if isinstance(child, Message):
                 _walk(child, content, depth=depth + 1, seen=seen, parent=ctype)
         return
-    data = _payload_bytes(part, payload, encoding=headers.get("content-transfer-encoding", ""), content=content)
+    data = _payload_bytes(part, encoding=headers.get("content-transfer-encoding", ""), content=content)
     disposition_header = headers.get("content-disposition")
     # Parsing parameters is the slow part of the stdlib: only for parts that may carry a name.
     filename = part.get_filename() if disposition_header is not None or "name" in raw_type.lower() else None
@@ -326,9 +327,10 @@ def _walk(part: Message, content: MimeContent, *, depth: int, seen: list[int], p
     content.attachments.append(MailAttachment(filename=filename, content_type=ctype, data=data))
 
 
-def _payload_bytes(part: Message, payload: object, *, encoding: str, content: MimeContent) -> bytes:
+def _payload_bytes(part: Message, *, encoding: str, content: MimeContent) -> bytes:
     encoding = encoding.strip().lower()
-    if isinstance(payload, str) and encoding in ("base64", "quoted-printable"):
+    payload = part.get_payload() if encoding in ("base64", "quoted-printable") else None
+    if isinstance(payload, str):
         try:
             raw = payload.encode("ascii", "surrogateescape")
         except UnicodeEncodeError:  # a message built from str rather than bytes
