@@ -197,14 +197,15 @@ def _unfold(value: str) -> str:
 
 
 _DROP_BLOCKS = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+# Runs of white space other than a lone space (which would be replaced by itself).
+_WHITESPACE = re.compile(r"[\t\r\n\f\v][ \t\r\n\f\v]*| [ \t\r\n\f\v]+")
 _QUOTE_OPEN = re.compile(r"<blockquote\b[^>]*>", re.I)
 _QUOTE_CLOSE = re.compile(r"</blockquote\s*>", re.I)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 _BLOCK = re.compile(r"</?(?:p|div|tr|li|h[1-6]|table|ul|ol|pre|hr|center)\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _TOKENS = re.compile(r"([\n\x01\x02\x03])")
-_SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
+_SPACES = re.compile(r"[\t\r\f\v\xa0][ \t\r\f\v\xa0]*| [ \t\r\f\v\xa0]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # Placeholders that survive tag removal: \x01 a block edge, \x02/\x03 a quote's start/end.
 _BLOCK_EDGE, _QUOTE_START, _QUOTE_END = "\x01", "\x02", "\x03"
@@ -221,19 +222,21 @@ def html_to_text(markup: str) -> str:
     markup = _BLOCK.sub(_BLOCK_EDGE, _LINE_BREAK.sub("\n", markup))
     text = html.unescape(_TAGS.sub("", markup))
     lines: list[str] = []
-    current = ""
+    pieces = _TOKENS.split(text)  # text, mark, text, mark, ..., text
+    current = pieces[0]
     depth = 0
-    for token in _TOKENS.split(text):
-        if token == "\n" or (token in (_BLOCK_EDGE, _QUOTE_START, _QUOTE_END) and current.strip()):
+    for index in range(1, len(pieces), 2):
+        mark = pieces[index]
+        # A line break always ends the line; a block edge or quote mark only a line with words.
+        if mark == "\n" or current.strip():
             line = _SPACES.sub(" ", current).strip()
             lines.append("> " * depth + line if depth and line else line)
             current = ""
-        if token == _QUOTE_START:
+        if mark == _QUOTE_START:
             depth += 1
-        elif token == _QUOTE_END:
+        elif mark == _QUOTE_END:
             depth = max(0, depth - 1)
-        elif token not in ("\n", _BLOCK_EDGE):
-            current += token
+        current += pieces[index + 1]
     if current.strip():
         lines.append("> " * depth + _SPACES.sub(" ", current).strip() if depth else _SPACES.sub(" ", current).strip())
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
