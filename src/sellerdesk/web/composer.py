@@ -72,8 +72,9 @@ def checked(store: SqlStore, *, config: Config, thread_id: int, text: str) -> di
     """The composer's view of *text*: the check result, the marked text, the recent reply it resembles."""
     if not text.strip():
         return {"result": None, "segments": [], "resemblance": None}
-    result = check_draft(store, config=config, thread_id=thread_id, text=text, now=now())
-    resemblance = closest_reply(store, config=config, thread_id=thread_id, text=text, now=now()) \
+    moment = now()
+    result = check_draft(store, config=config, thread_id=thread_id, text=text, now=moment)
+    resemblance = closest_reply(store, config=config, thread_id=thread_id, text=text, now=moment) \
         if "near_duplicate" in result.rules() else None
     return {"result": result, "segments": marked_segments(text, result.findings), "resemblance": resemblance}
 
