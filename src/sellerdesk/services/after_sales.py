@@ -243,9 +243,10 @@ def show_case(store: SqlStore, case_id: int) -> dict[str, Any]:
         NotFoundError: no such case.
     """
     row = get_case(store, case_id)
+    # Nothing about a case is written before it was requested: only the store's later entries are read.
     entries = store.session.scalars(select(AuditEntry).where(
-        AuditEntry.store_id == row.store_id, AuditEntry.action.startswith("after_sales."))
-        .order_by(AuditEntry.at, AuditEntry.id))
+        AuditEntry.store_id == row.store_id, AuditEntry.action.startswith("after_sales."),
+        AuditEntry.at >= row.requested_at).order_by(AuditEntry.at, AuditEntry.id))
     history = [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail} for e in entries
                if e.detail.get("case") == row.id]
     return {**brief(row), "problem": row.problem, "source": row.source, "refusal_reason": row.refusal_reason,
