@@ -94,7 +94,7 @@ class NaiveBayesModel:
 
     def scores(self, found: Iterable[str]) -> tuple[list[float], int]:
         """Return the per-class log-scores of a feature set and how many features the model knew."""
-        rows = [0, *(row for row in map(self.rows.get, found) if row is not None)]
+        rows = [0, *filter(None, map(self.rows.get, found))]  # features are rows 1..: None drops out
         # Summed down the columns one row after another, from the prior. One contiguous row per
         # feature keeps the cost in memory reads low.
         totals = np.add.reduce(self.weights[rows], axis=0)
