@@ -1,8 +1,10 @@
 """Ingest and import speed: mails/s and peak memory, from Dovecot and from an mbox, into SQLite and PostgreSQL.
 
-Run: ``.venv/bin/python bench/ingest.py [--count 2000] [--seed 5] [--postgres URL] [--no-imap]``
-Long form: ``.venv/bin/python bench/ingest.py --long --count 1000000`` (mbox and raw-INSERT
-baselines and the SQLite import only).
+Run: ``.venv/bin/python bench/ingest.py [--count 2000] [--seed 5] [--workers N] [--postgres URL] [--no-imap]``
+Long form: ``.venv/bin/python bench/ingest.py --long --count 1000000 --corpus /var/tmp/million.mbox``
+(mbox and raw-INSERT baselines and the SQLite import only; ``--corpus`` keeps the generated mbox
+so that the next run reuses it, and the import prints its rate and peak RSS so far on standard
+error every 30 seconds, so a run stopped early still tells them).
 
 A corpus of ``--count`` realistic relay mails (``sellerdesk.samples.generate_relay_mails``,
 every marketplace, notices, attachments) is written to an mbox file, streaming. Then each
@@ -20,7 +22,8 @@ phase runs in its own child process, so that its peak RSS is its own:
 The parser's language models are loaded before each phase's clock starts (a running ingest
 loads them once). Printed per phase: mails/s and seconds of wall-clock, mails per CPU-second of the phase's
 process (steadier than wall-clock when other work shares the machine; Dovecot's and
-PostgreSQL's own CPU are not in it), peak RSS in MiB; then each phase's CPU time as a
+PostgreSQL's own CPU are not in it, nor that of the ``--workers`` parse processes, which are
+not children of the phase's process), peak RSS of that process in MiB; then each phase's CPU time as a
 multiple of the parse-only and raw-INSERT baselines. PostgreSQL phases run when ``--postgres`` (a server
 URL without a database) is reachable; a scratch database is created and dropped for each.
 Times are wall-clock on a shared machine: compare runs, do not quote single digits.
@@ -45,25 +48,33 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make the tests' Dovecot helper importable
 
+from bench._postgres import scratch_database  # noqa: E402
 from sellerdesk.adapters.mailfiles import open_mail_files  # noqa: E402
 from sellerdesk.samples import generate_relay_mails  # noqa: E402
+from sellerdesk.services.parse_workers import default_workers  # noqa: E402
 
 CHUNK = 1000
+PROGRESS_SECONDS = 30.0
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
 def write_corpus(path: Path, *, count: int, seed: int) -> int:
-    """Write *count* generated mails to an mbox at *path*, a chunk at a time; returns the bytes written."""
-    box = mailbox.mbox(path, create=True)
-    box.lock()
-    try:
+    """Write *count* generated mails to an mbox at *path*, streaming; returns the bytes written.
+
+    Each chunk of mails is written by :mod:`mailbox` to a small file and appended, so that nothing
+    grows with *count* (one ``mailbox.mbox`` keeps an index of every mail it wrote).
+    """
+    part = path.with_suffix(".part")
+    with open(path, "wb") as out:
         for start in range(0, count, CHUNK):
+            box = mailbox.mbox(part, create=True)
             for sample in generate_relay_mails(seed=seed * 100_003 + start, count=min(CHUNK, count - start)):
                 box.add(sample.raw)
-            box.flush()
-    finally:
-        box.unlock()
-        box.close()
+            box.close()
+            if out.tell():
+                out.write(b"\n")  # the blank line mailbox writes between two mails
+            out.write(part.read_bytes())
+            part.unlink()
     return path.stat().st_size
 
 
@@ -119,15 +130,28 @@ def phase_import(args: argparse.Namespace) -> int:
     from sellerdesk.services.backfill import import_mails
     from sellerdesk.services.database import open_database
 
+    start = time.perf_counter()
+    shown = [start]
+
+    def progress(done: int, total: int | None, _unit: str) -> None:
+        # Figures so far on standard error every PROGRESS_SECONDS: a long run that is stopped still tells its rate.
+        now = time.perf_counter()
+        if now - shown[0] >= PROGRESS_SECONDS and total:
+            shown[0] = now
+            mails = round(args.count * done / total)
+            print(json.dumps({"progress": round(done / total, 4), "mails": mails, "seconds": round(now - start, 1),
+                              "mails_per_second": round(mails / (now - start), 1),
+                              "peak_rss_mib": round(peak_rss_mib())}), file=sys.stderr, flush=True)
+
     with open_database(args.database_url) as db:
-        summary = import_mails(db, store_name="bench", path=args.mbox)
+        summary = import_mails(db, store_name="bench", path=args.mbox, workers=args.workers, progress=progress)
     return summary.stored + summary.quarantined + summary.duplicates
 
 
 def phase_ingest(args: argparse.Namespace) -> int:
     from sellerdesk.config import parse_config
     from sellerdesk.services.database import open_database
-    from sellerdesk.services.ingest import ingest_mailbox
+    from sellerdesk.services.ingest import ingest_all
 
     config = parse_config({
         "stores": [{"name": "bench", "marketplaces": ["US"]}],
@@ -136,7 +160,7 @@ def phase_ingest(args: argparse.Namespace) -> int:
                        "imap_password_env": "BENCH_IMAP_PASSWORD"}],
     }, env={})
     with open_database(args.database_url) as db:
-        summary = ingest_mailbox(db, config, config.mailboxes[0])
+        summary = ingest_all(db, config, workers=args.workers)[0]
     if summary.error:
         raise SystemExit(f"ingest failed: {summary.error}")
     return summary.fetched
@@ -171,35 +195,12 @@ def child(phase: str, *, mbox: Path, workdir: Path, database_url: str = "",
     """Run *phase* in a fresh Python process and return its figures."""
     command = [sys.executable, __file__, "--phase", phase, "--mbox", str(mbox), "--workdir", str(workdir),
                "--database-url", database_url, *(extra or [])]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
+    # Standard error is the terminal's: the import's progress lines show while it runs.
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"phase {phase} failed:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(f"phase {phase} failed (its errors are above):\n{done.stdout}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
-
-
-def postgres_database(server: str) -> tuple[str, Any] | None:
-    """A scratch database on *server* (URL, drop function), or None when the server is unreachable."""
-    try:
-        import psycopg
-        from sqlalchemy.engine import make_url
-    except ImportError:
-        return None
-    base = make_url(server)
-    name = f"sdbench_{uuid.uuid4().hex[:10]}"
-    try:
-        with psycopg.connect(host=base.host, port=base.port, user=base.username, dbname="test", autocommit=True,
-                             connect_timeout=3) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"'.encode())
-    except psycopg.Error:
-        return None
-
-    def drop() -> None:
-        with psycopg.connect(host=base.host, port=base.port, user=base.username, dbname="test",
-                             autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:
@@ -211,6 +212,10 @@ def main() -> None:
     parser.add_argument("--no-imap", action="store_true", help="skip the Dovecot ingest phases")
     parser.add_argument("--long", action="store_true",
                         help="long form: only the mbox and raw-INSERT baselines and the SQLite import")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="parse worker processes of import and ingest (default one per core; 0: in-process)")
+    parser.add_argument("--corpus", type=Path,
+                        help="keep the generated mbox at this path and reuse it when it exists (written once)")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--mbox", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -223,32 +228,33 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="sellerdesk-bench-") as tmp:
         workdir = Path(tmp)
-        mbox = workdir / "corpus.mbox"
-        size = write_corpus(mbox, count=args.count, seed=args.seed)
-        print(f"corpus: {args.count} generated mails, seed {args.seed}, {size / args.count:.0f} bytes on average")
+        mbox = args.corpus or workdir / "corpus.mbox"
+        if mbox.exists():
+            print(f"corpus: reusing {mbox} ({mbox.stat().st_size} bytes; --count {args.count} must match it)")
+        else:
+            size = write_corpus(mbox, count=args.count, seed=args.seed)
+            print(f"corpus: {args.count} generated mails, seed {args.seed}, {size / args.count:.0f} bytes on average")
+        print(f"parse workers: {args.workers}")
+        extra = ["--count", str(args.count), "--workers", str(args.workers)]
         results: dict[str, dict[str, Any]] = {"baseline: read mbox": child("read", mbox=mbox, workdir=workdir)}
         if not args.long:
             results["baseline: parse only"] = child("parse", mbox=mbox, workdir=workdir)
         results["baseline: raw INSERT"] = child("raw-insert", mbox=mbox, workdir=workdir)
-        results["import sqlite"] = child("import", mbox=mbox, workdir=workdir,
+        results["import sqlite"] = child("import", mbox=mbox, workdir=workdir, extra=extra,
                                          database_url=f"sqlite:///{workdir / 'import.db'}")
         if args.long:
             report(results)
             return
-        scratch = postgres_database(args.postgres)
-        if scratch is not None:
-            try:
-                results["import postgresql"] = child("import", mbox=mbox, workdir=workdir, database_url=scratch[0])
-            finally:
-                scratch[1]()
-        else:
-            print(f"postgresql: {args.postgres} not reachable, its phases are skipped")
+        with scratch_database(args.postgres) as url:
+            if url is not None:
+                results["import postgresql"] = child("import", mbox=mbox, workdir=workdir, extra=extra,
+                                                     database_url=url)
         if not args.no_imap:
-            results.update(ingest_phases(mbox, workdir=workdir, postgres=args.postgres))
+            results.update(ingest_phases(mbox, workdir=workdir, postgres=args.postgres, extra=extra))
     report(results)
 
 
-def ingest_phases(mbox: Path, *, workdir: Path, postgres: str) -> dict[str, dict[str, Any]]:
+def ingest_phases(mbox: Path, *, workdir: Path, postgres: str, extra: list[str]) -> dict[str, dict[str, Any]]:
     """Load the corpus into a Dovecot and time ingest_mailbox from it into each database."""
     from tests.dovecot import PASSWORD, USER, running_dovecot
 
@@ -257,17 +263,14 @@ def ingest_phases(mbox: Path, *, workdir: Path, postgres: str) -> dict[str, dict
         server.deliver_many(mail.raw for mail in open_mail_files(mbox))
         subprocess.run([server.doveadm(), "-c", str(server.config_file), "index", "-u", USER, "INBOX"],
                        check=True, capture_output=True)
-        extra = ["--imap-port", str(server.port), "--imap-user", USER]
+        extra = [*extra, "--imap-port", str(server.port), "--imap-user", USER]
         env = {"BENCH_IMAP_PASSWORD": PASSWORD}
         results["ingest sqlite"] = child("ingest", mbox=mbox, workdir=workdir, extra=extra, env=env,
                                          database_url=f"sqlite:///{workdir / 'ingest.db'}")
-        scratch = postgres_database(postgres)
-        if scratch is not None:
-            try:
+        with scratch_database(postgres) as url:
+            if url is not None:
                 results["ingest postgresql"] = child("ingest", mbox=mbox, workdir=workdir, extra=extra, env=env,
-                                                     database_url=scratch[0])
-            finally:
-                scratch[1]()
+                                                     database_url=url)
     return results
 
 

@@ -33,7 +33,12 @@ from sellerdesk.config import load_config
 from sellerdesk.errors import ConfigError
 from sellerdesk.services.backfill import import_mails
 from sellerdesk.services.ingest import MailboxSummary, ingest_all, watch_mailboxes
+from sellerdesk.services.parse_workers import default_workers
 from sellerdesk.services.wiring import build_services
+
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=0), default=default_workers, show_default="one per CPU core",
+    help="Processes that parse mail while it is stored (0: parse in this process).")
 
 
 def _print_summary(summary: MailboxSummary) -> None:
@@ -44,8 +49,9 @@ def _print_summary(summary: MailboxSummary) -> None:
 @config_option
 @database_url_option
 @click.option("--once", is_flag=True, help="Read every mailbox once and exit (default: keep watching).")
+@workers_option
 @handle_errors
-def ingest_command(config_path: str | None, database_url: str | None, once: bool) -> None:
+def ingest_command(config_path: str | None, database_url: str | None, once: bool, workers: int) -> None:
     """Fetch new mail from every configured mailbox and store each message exactly once."""
     config = load_config(config_path, required=True)
     if not config.mailboxes:
@@ -53,14 +59,14 @@ def ingest_command(config_path: str | None, database_url: str | None, once: bool
                           "(see docs/configuration.md)")
     with build_services(config, database_url=database_url) as services:
         if once:
-            summaries = ingest_all(services.db, services.config)
+            summaries = ingest_all(services.db, services.config, workers=workers)
             for summary in summaries:
                 _print_summary(summary)
             if any(summary.error for summary in summaries):
                 raise SystemExit(1)
             return
         stop = stop_on_signals()
-        watch_mailboxes(services.db, services.config, stop=stop, report=_print_summary)
+        watch_mailboxes(services.db, services.config, stop=stop, report=_print_summary, workers=workers)
 
 
 @cli.command("import")
@@ -68,8 +74,10 @@ def ingest_command(config_path: str | None, database_url: str | None, once: bool
 @database_url_option
 @click.option("--store", "store_name", required=True, metavar="NAME", help="The store the mails belong to.")
 @click.argument("path", type=click.Path(exists=False))
+@workers_option
 @handle_errors
-def import_command(config_path: str | None, database_url: str | None, store_name: str, path: str) -> None:
+def import_command(config_path: str | None, database_url: str | None, store_name: str, path: str,
+                   workers: int) -> None:
     """Back-fill history from PATH: an mbox file, a Maildir, a folder of .eml files or one .eml."""
     config = load_config(config_path)
     store_config = next((s for s in config.stores if s.name == store_name), None)
@@ -88,5 +96,6 @@ def import_command(config_path: str | None, database_url: str | None, store_name
             bar.update(task, completed=done, total=total)
 
         summary = import_mails(services.db, store_name=store_name, path=path, progress=progress,
-                               store_config=store_config, attachment_max_bytes=config.attachment_max_bytes)
+                               store_config=store_config, attachment_max_bytes=config.attachment_max_bytes,
+                               workers=workers)
     click.echo(json.dumps(summary.as_record(), ensure_ascii=False))

@@ -13,7 +13,7 @@ reached the mailbox); without a usable one it is the time of the import.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.parser import BytesHeaderParser
@@ -24,14 +24,14 @@ from sellerdesk.adapters.mailfiles import MailFile, open_mail_files
 from sellerdesk.config import StoreConfig
 from sellerdesk.services.database import Database
 from sellerdesk.services.ingest import Clock, utc_now
-from sellerdesk.services.storing import store_mails
+from sellerdesk.services.parse_workers import open_parse_workers, parsed_ahead
+from sellerdesk.services.storing import Parses, store_mails
 
-IMPORT_BATCH_SIZE = 500
-PROGRESS_EVERY = 20  # mails between progress calls: a smooth bar without a call per mail
+IMPORT_BATCH_SIZE = 1000
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 Progress = Callable[[int, int | None, str], None]
-"""Called every few mails with (done, total, unit): how far the reading got, as in :class:`MailFiles`."""
+"""Called after every batch with (done, total, unit): how far the reading got, as in :class:`MailFiles`."""
 
 _HEADERS = BytesHeaderParser()
 
@@ -56,18 +56,19 @@ class ImportSummary:
 def import_mails(db: Database, *, store_name: str, path: str | os.PathLike[str], progress: Progress | None = None,
                  store_config: StoreConfig | None = None, now_fn: Clock = utc_now,
                  attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES,
-                 batch_size: int = IMPORT_BATCH_SIZE) -> ImportSummary:
+                 batch_size: int = IMPORT_BATCH_SIZE, workers: int = 0) -> ImportSummary:
     """Store every mail of the export at *path* for the store *store_name*.
 
     Args:
         db: the opened database.
         store_name: the store the mails belong to (created bare when unknown).
         path: an mbox file, a Maildir, a folder of ``.eml`` files or one ``.eml`` file.
-        progress: called every few mails with (done, total, unit), and once at the start and the end.
+        progress: called after every batch with (done, total, unit), and once at the start and the end.
         store_config: the store's configuration, to record its marketplaces and time zone.
         now_fn: the clock.
         attachment_max_bytes: attachments larger than this are recorded without content.
         batch_size: mails per transaction.
+        workers: processes that parse the next batch while this one is stored (0: parse in this process).
 
     Raises:
         InputError: *path* is not a mail export or cannot be read.
@@ -80,28 +81,40 @@ def import_mails(db: Database, *, store_name: str, path: str | os.PathLike[str],
             store.ensure_store(store_config, now=now_fn())
     if progress is not None:
         progress(0, files.total, files.unit)
-    batch: list[MailFile] = []
-    for mail in files:
-        batch.append(mail)
-        if len(batch) >= batch_size:
-            _store_batch(db, batch, summary=summary, now=now_fn(), attachment_max_bytes=attachment_max_bytes)
-            batch = []
-        if progress is not None and (summary.read + len(batch)) % PROGRESS_EVERY == 0:
-            progress(mail.done, files.total, files.unit)
-    if batch:
-        _store_batch(db, batch, summary=summary, now=now_fn(), attachment_max_bytes=attachment_max_bytes)
+    with open_parse_workers(workers) as pool:
+        for batch, parses in parsed_ahead(batched(files, batch_size), raws=_raws, workers=pool):
+            _store_batch(db, batch, summary=summary, now=now_fn(), attachment_max_bytes=attachment_max_bytes,
+                         parses=parses)
+            if progress is not None:
+                progress(batch[-1].done, files.total, files.unit)
     if progress is not None:
         progress(files.total if files.total is not None else summary.read, files.total, files.unit)
     return summary
 
 
+def batched(mails: Iterable[MailFile], size: int) -> Iterator[list[MailFile]]:
+    """*mails* in lists of *size* (the last one shorter), read lazily."""
+    batch: list[MailFile] = []
+    for mail in mails:
+        batch.append(mail)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _raws(batch: list[MailFile]) -> list[bytes]:
+    return [mail.raw for mail in batch]
+
+
 def _store_batch(db: Database, batch: list[MailFile], *, summary: ImportSummary, now: datetime,
-                 attachment_max_bytes: int) -> None:
+                 attachment_max_bytes: int, parses: Parses | None) -> None:
     counts = {"stored": 0, "duplicate": 0, "quarantined": 0}
     with db.transaction() as store:
-        for outcome in store_mails(store, store_name=summary.store, raws=[mail.raw for mail in batch], now=now,
+        for outcome in store_mails(store, store_name=summary.store, raws=_raws(batch), now=now,
                                    attachment_max_bytes=attachment_max_bytes,
-                                   received_at=[date_of(mail.raw) for mail in batch]):
+                                   received_at=[date_of(mail.raw) for mail in batch], parses=parses):
             counts[outcome.outcome] += 1
     # Counted after the commit, so the summary never claims what a rollback undid.
     summary.read += len(batch)

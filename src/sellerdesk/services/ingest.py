@@ -29,7 +29,8 @@ from sellerdesk.adapters.imap import FetchedMail, FolderState, ImapMailSource
 from sellerdesk.config import Config, MailboxConfig, resolve_secret
 from sellerdesk.errors import ConfigError, MailError, StoreError
 from sellerdesk.services.database import Database
-from sellerdesk.services.storing import store_mails
+from sellerdesk.services.parse_workers import ParseWorkers, open_parse_workers, parsed_ahead
+from sellerdesk.services.storing import Parses, store_mails
 
 BATCH_SIZE = 100
 BACKOFF_BASE_SECONDS = 2.0
@@ -88,8 +89,10 @@ class MailboxSummary:
 
 def ingest_mailbox(db: Database, config: Config, mailbox_config: MailboxConfig, *,
                    source_factory: SourceFactory = open_imap_source, now_fn: Clock = utc_now,
-                   batch_size: int = BATCH_SIZE) -> MailboxSummary:
+                   batch_size: int = BATCH_SIZE, parse_workers: ParseWorkers | None = None) -> MailboxSummary:
     """Fetch and store every new mail of one mailbox, once.
+
+    With *parse_workers*, each fetched batch is parsed in those processes while the one before is stored.
 
     Returns:
         The summary; a mailbox that cannot be reached or is misconfigured has ``error`` set
@@ -104,7 +107,7 @@ def ingest_mailbox(db: Database, config: Config, mailbox_config: MailboxConfig, 
         source = source_factory(mailbox_config)
         state = source.open()
         drain(db, config, mailbox_config, source=source, state=state, summary=summary, now_fn=now_fn,
-              batch_size=batch_size)
+              batch_size=batch_size, parse_workers=parse_workers)
     except (MailError, ConfigError) as exc:
         summary.error = str(exc)
         record_error(db, mailbox_config, error=summary.error)
@@ -115,12 +118,21 @@ def ingest_mailbox(db: Database, config: Config, mailbox_config: MailboxConfig, 
 
 
 def drain(db: Database, config: Config, mailbox_config: MailboxConfig, *, source: MailSource,
-          state: FolderState, summary: MailboxSummary, now_fn: Clock, batch_size: int = BATCH_SIZE) -> None:
-    """Store every mail of an opened *source* above the checkpoint, batch by batch (see the module doc)."""
+          state: FolderState, summary: MailboxSummary, now_fn: Clock, batch_size: int = BATCH_SIZE,
+          parse_workers: ParseWorkers | None = None) -> None:
+    """Store every mail of an opened *source* above the checkpoint, batch by batch (see the module doc).
+
+    With *parse_workers*, the next batch is fetched and parsing in them while this one is stored.
+    """
     after_uid = checkpoint(db, config, mailbox_config, uidvalidity=state.uidvalidity, now=now_fn())
-    for batch in source.fetch_new(after_uid, batch_size=batch_size):
+    batches = source.fetch_new(after_uid, batch_size=batch_size)
+    for batch, parses in parsed_ahead(batches, raws=_raws, workers=parse_workers):
         store_batch(db, config, mailbox_config, uidvalidity=state.uidvalidity, batch=batch, summary=summary,
-                    now=now_fn())
+                    now=now_fn(), parses=parses)
+
+
+def _raws(batch: list[FetchedMail]) -> list[bytes]:
+    return [mail.raw for mail in batch]
 
 
 def checkpoint(db: Database, config: Config, mailbox_config: MailboxConfig, *, uidvalidity: int,
@@ -139,17 +151,23 @@ def checkpoint(db: Database, config: Config, mailbox_config: MailboxConfig, *, u
 
 
 def store_batch(db: Database, config: Config, mailbox_config: MailboxConfig, *, uidvalidity: int,
-                batch: list[FetchedMail], summary: MailboxSummary, now: datetime) -> None:
-    """Store one fetched batch and move the checkpoint past it, all in one transaction."""
+                batch: list[FetchedMail], summary: MailboxSummary, now: datetime,
+                parses: Parses | None = None) -> None:
+    """Store one fetched batch and move the checkpoint past it, all in one transaction.
+
+    *parses*, when given, has the parse results of the batch's mails by position (see ``store_mails``).
+    """
     counts = {"stored": 0, "duplicate": 0, "quarantined": 0}
     with db.transaction() as store:
         mailbox = store.ensure_mailbox(mailbox_config, now=now)
         known = store.known_uids(mailbox, uidvalidity=uidvalidity, uids=[mail.uid for mail in batch])
-        fresh = [mail for mail in batch if mail.uid not in known]
+        positions = [i for i, mail in enumerate(batch) if mail.uid not in known]
+        fresh = [batch[i] for i in positions]
         counts["duplicate"] += len(batch) - len(fresh)
-        outcomes = store_mails(store, store_name=mailbox_config.store, raws=[mail.raw for mail in fresh], now=now,
+        outcomes = store_mails(store, store_name=mailbox_config.store, raws=_raws(fresh), now=now,
                                attachment_max_bytes=config.attachment_max_bytes,
-                               received_at=[mail.internal_date for mail in fresh])
+                               received_at=[mail.internal_date for mail in fresh],
+                               parses=_of_fresh(parses, positions))
         for mail, outcome in zip(fresh, outcomes, strict=True):
             if store.session.get(RawMail, outcome.raw_mail_id) is None:
                 raise StoreError(f"{mailbox_config.label}: raw mail {outcome.raw_mail_id} vanished while "
@@ -165,6 +183,13 @@ def store_batch(db: Database, config: Config, mailbox_config: MailboxConfig, *, 
     summary.quarantined += counts["quarantined"]
 
 
+def _of_fresh(parses: Parses | None, positions: list[int]) -> Parses | None:
+    # store_mails counts positions among the fresh mails; the parses were made for the whole batch.
+    if parses is None:
+        return None
+    return lambda todo: parses([positions[i] for i in todo])
+
+
 def record_error(db: Database, mailbox_config: MailboxConfig, *, error: str) -> None:
     """Note the mailbox's last error on its row (best effort: the summary carries it anyway)."""
     try:
@@ -175,13 +200,16 @@ def record_error(db: Database, mailbox_config: MailboxConfig, *, error: str) -> 
 
 
 def ingest_all(db: Database, config: Config, *, source_factory: SourceFactory = open_imap_source,
-               now_fn: Clock = utc_now, batch_size: int = BATCH_SIZE) -> list[MailboxSummary]:
+               now_fn: Clock = utc_now, batch_size: int = BATCH_SIZE, workers: int = 0) -> list[MailboxSummary]:
     """Ingest every configured mailbox once, one after the other; one summary per mailbox.
 
-    A mailbox that fails is reported in its summary and the next one is still ingested.
+    A mailbox that fails is reported in its summary and the next one is still ingested. *workers*
+    processes parse the mail while it is stored (0: parse in this process).
     """
-    return [ingest_mailbox(db, config, box, source_factory=source_factory, now_fn=now_fn, batch_size=batch_size)
-            for box in read_mailboxes(config)]
+    with open_parse_workers(workers) as pool:
+        return [ingest_mailbox(db, config, box, source_factory=source_factory, now_fn=now_fn, batch_size=batch_size,
+                               parse_workers=pool)
+                for box in read_mailboxes(config)]
 
 
 def read_mailboxes(config: Config) -> list[MailboxConfig]:
@@ -203,7 +231,7 @@ def backoff_delay(failures: int, *, base: float = BACKOFF_BASE_SECONDS, cap: flo
 def watch_mailbox(db: Database, config: Config, mailbox_config: MailboxConfig, *, stop: threading.Event,
                   report: Callable[[MailboxSummary], None], source_factory: SourceFactory = open_imap_source,
                   now_fn: Clock = utc_now, batch_size: int = BATCH_SIZE,
-                  rand: Callable[[], float] = random.random) -> None:
+                  rand: Callable[[], float] = random.random, parse_workers: ParseWorkers | None = None) -> None:
     """Keep one mailbox ingested until *stop* is set.
 
     After each pass *report* gets the pass's summary when it fetched something or failed.
@@ -220,7 +248,7 @@ def watch_mailbox(db: Database, config: Config, mailbox_config: MailboxConfig, *
             while not stop.is_set():
                 summary = MailboxSummary(mailbox=mailbox_config.label, store=mailbox_config.store)
                 drain(db, config, mailbox_config, source=source, state=state, summary=summary, now_fn=now_fn,
-                      batch_size=batch_size)
+                      batch_size=batch_size, parse_workers=parse_workers)
                 if summary.fetched:
                     report(summary)
                 source.wait_for_mail(timeout=config.poll_seconds, should_stop=stop.is_set)
@@ -238,20 +266,24 @@ def watch_mailbox(db: Database, config: Config, mailbox_config: MailboxConfig, *
 
 def watch_mailboxes(db: Database, config: Config, *, stop: threading.Event,
                     report: Callable[[MailboxSummary], None], source_factory: SourceFactory = open_imap_source,
-                    now_fn: Clock = utc_now) -> None:
-    """Run :func:`watch_mailbox` for every mailbox, one thread each, until *stop* is set."""
+                    now_fn: Clock = utc_now, workers: int = 0) -> None:
+    """Run :func:`watch_mailbox` for every mailbox, one thread each, until *stop* is set.
+
+    The threads share *workers* parsing processes (0: each parses in its own thread).
+    """
     lock = threading.Lock()
 
     def locked_report(summary: MailboxSummary) -> None:
         with lock:  # one whole line at a time, whichever thread reports
             report(summary)
 
-    threads = [threading.Thread(target=watch_mailbox, name=f"ingest {box.label}", daemon=True,
-                                args=(db, config, box),
-                                kwargs={"stop": stop, "report": locked_report, "source_factory": source_factory,
-                                        "now_fn": now_fn})
-               for box in read_mailboxes(config)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with open_parse_workers(workers) as pool:
+        threads = [threading.Thread(target=watch_mailbox, name=f"ingest {box.label}", daemon=True,
+                                    args=(db, config, box),
+                                    kwargs={"stop": stop, "report": locked_report, "source_factory": source_factory,
+                                            "now_fn": now_fn, "parse_workers": pool})
+                   for box in read_mailboxes(config)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()

@@ -1,0 +1,95 @@
+"""Parsing in worker processes: the same database as parsing in-process, and a crashing worker loses nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sellerdesk.config import parse_config
+from sellerdesk.services.backfill import import_mails
+from sellerdesk.services.database import Database
+from sellerdesk.services.ingest import ingest_mailbox
+from sellerdesk.services.parse_workers import CRASH_REASON, ParseWorkers, open_parse_workers
+from sellerdesk.services.storing import ParseResult, parse_each, parse_or_reason, store_mails
+from tests.dovecot import PASSWORD, Dovecot
+from tests.services.test_backfill import write_mbox
+from tests.services.test_store_batch import CAP, corpus, shape
+from tests.store_mails import T0
+
+KILLER = b"X-Kill-The-Parser: yes\r\n"
+
+
+def crash_on_killer(raw: bytes) -> ParseResult:
+    """Parses like the real parser, but the worker process dies on a mail with the KILLER header."""
+    if KILLER in raw:
+        os._exit(70)  # what a crash in a native library looks like from outside: the process is gone
+    return parse_or_reason(raw)
+
+
+def test_results_come_back_by_position_across_chunks() -> None:
+    mails = corpus()
+    with ParseWorkers(2, chunk=7) as workers:
+        pending = workers.submit(mails)
+        positions = [40, 3, 0, len(mails) - 1, 20, 3]
+        assert pending(positions) == parse_each([mails[i] for i in positions])
+
+
+def test_an_import_with_workers_stores_what_an_import_in_process_stores(db: Database, tmp_path: Path) -> None:
+    export = write_mbox(tmp_path / "history.mbox", corpus())
+    alone = import_mails(db, store_name="alone", path=export, batch_size=9, workers=0)
+    pooled = import_mails(db, store_name="pooled", path=export, batch_size=9, workers=2)
+    assert (pooled.read, pooled.stored, pooled.duplicates, pooled.quarantined) == (
+        alone.read, alone.stored, alone.duplicates, alone.quarantined)
+    assert alone.quarantined > 0
+    assert shape(db, "pooled") == shape(db, "alone")
+
+
+@pytest.mark.dovecot
+def test_an_ingest_with_workers_stores_what_an_ingest_in_process_stores(db: Database, dovecot: Dovecot,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PASSWORD_OF_TEST", PASSWORD)
+    dovecot.deliver_many(corpus())
+    stores = ("alone", "pooled")  # two stores reading the same folder: one checkpoint each
+    tables = "".join(f'[[stores]]\nname = "{name}"\nmarketplaces = ["US"]\n' for name in stores)
+    tables += "".join(dovecot.mailbox_toml(store=name, password_env="PASSWORD_OF_TEST") for name in stores)
+    config = parse_config(tomllib.loads(tables), env={})
+    alone = ingest_mailbox(db, config, config.mailboxes[0], batch_size=10)
+    with open_parse_workers(2) as workers:
+        pooled = ingest_mailbox(db, config, config.mailboxes[1], batch_size=10, parse_workers=workers)
+    assert (pooled.fetched, pooled.stored, pooled.duplicates, pooled.quarantined, pooled.error) == (
+        alone.fetched, alone.stored, alone.duplicates, alone.quarantined, None)
+    assert shape(db, "pooled") == shape(db, "alone")
+
+
+def test_a_mail_that_kills_its_worker_is_quarantined_and_the_batch_stored(db: Database) -> None:
+    mails = corpus()
+    killer = KILLER + mails[5]
+    with db.transaction() as store:
+        expected = store_mails(store, store_name="alone", raws=mails, now=T0, attachment_max_bytes=CAP)
+    with ParseWorkers(2, parse=crash_on_killer, chunk=10) as workers, db.transaction() as store:
+        batch = [*mails[:5], killer, *mails[6:]]
+        pending = workers.submit(batch)
+        outcomes = store_mails(store, store_name="pooled", raws=batch, now=T0, attachment_max_bytes=CAP,
+                               parses=pending)
+        after = workers.submit(mails[:3])  # the pool works again after the crash
+        assert after([0, 1, 2]) == parse_each(mails[:3])
+    assert (outcomes[5].outcome, outcomes[5].reason) == ("quarantined", CRASH_REASON)
+    assert [o.outcome for i, o in enumerate(outcomes) if i != 5] == [
+        o.outcome for i, o in enumerate(expected) if i != 5]
+    parsed, _ = parse_or_reason(mails[5])
+    assert parsed is not None
+    crashed = [row for row in shape(db, "pooled") if row[2] == CRASH_REASON]
+    assert [row[:2] for row in crashed] == [(f"sha:{hashlib.sha256(killer).hexdigest()}", "quarantined")]
+    assert [row for row in shape(db, "pooled") if row not in crashed] == [
+        row for row in shape(db, "alone") if row[0] != parsed.message_key]
+
+
+def test_zero_workers_means_in_process_and_fewer_is_refused() -> None:
+    with open_parse_workers(0) as none:
+        assert none is None
+    with pytest.raises(ValueError, match="0 \\(parse in-process\\) or more"):
+        open_parse_workers(-1)
