@@ -1,4 +1,4 @@
-"""Migration 0007 fills the response times of the messages stored before it (SQLite and PostgreSQL)."""
+"""Migration 0007 fills the response times of stored messages; one transaction recomputes thousands of threads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from alembic import command
 
 from sellerdesk.adapters.db.engine import alembic_config, create_engine_for, migrate
-from sellerdesk.services.database import open_database
+from sellerdesk.adapters.db.response_times import rebuild
+from sellerdesk.adapters.db.tables import Message, Thread, ThreadClock
+from sellerdesk.config import StoreConfig
+from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.response_metrics import response_metrics
 
 T0 = datetime(2026, 1, 5, 9, 0)  # naive UTC, as the tables store it
@@ -53,3 +56,18 @@ def test_the_migration_fills_response_times_from_stored_messages(empty_database_
         db.close()
     assert (figures.received, figures.on_time, figures.late, figures.no_response, figures.excluded) == (4, 1, 1, 1, 1)
     assert figures.average_response == timedelta(hours=16.5)
+
+
+def test_one_transaction_can_recompute_thousands_of_threads(db: Database) -> None:
+    # PostgreSQL's lock table holds a few thousand locks: one advisory lock per thread would run out.
+    with db.transaction() as store:
+        shop = store.ensure_store(StoreConfig("acme-us", ("US",))).id
+        at = T0.replace(tzinfo=UTC)
+        store.session.execute(sa.insert(Thread), [
+            {"id": t, "store_id": shop, "thread_key": f"t{t}", "state": "open", "marketplace": "US",
+             "created_at": at, "updated_at": at} for t in range(1, 7001)])
+        store.session.execute(sa.insert(Message), [
+            {**_message(t, t, "in", at), "store_id": shop, "details": {}} for t in range(1, 7001)])
+        rebuild(store.session.connection())
+        waiting = store.session.scalar(sa.select(sa.func.count()).select_from(ThreadClock))
+    assert waiting == 7000

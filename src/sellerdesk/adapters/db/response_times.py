@@ -12,7 +12,7 @@ an assignment notes its thread, and the thread is recomputed before the transact
 knowing about them. Rows written with bulk Core statements (benchmarks, migrations) are
 covered by :func:`rebuild`.
 
-On PostgreSQL the threads being recomputed are locked first (advisory locks, in id order), so
+On PostgreSQL the threads being recomputed are locked first (advisory locks, in order), so
 two transactions recomputing one thread take turns and the second sees the first's result.
 """
 
@@ -45,6 +45,7 @@ _facts = cast(Table, ResponseTime.__table__)
 _months = cast(Table, ResponseMonth.__table__)
 _clocks = cast(Table, ThreadClock.__table__)
 _LOCK_CLASS = 0x5D07  # the advisory-lock namespace of response-time recomputation (any constant works)
+LOCK_STRIPES = 256
 _MONTH_KEY = ("store_id", "month", "marketplace", "agent", "bucket")
 
 
@@ -94,13 +95,16 @@ def _refresh_chunk(connection: Connection, thread_ids: list[int]) -> None:
 def _lock(connection: Connection, thread_ids: list[int]) -> None:
     """On PostgreSQL, wait until no other transaction recomputes these threads (until this one ends).
 
-    Transaction-scoped advisory locks, taken in id order and only here: unlike the threads' own
+    Transaction-scoped advisory locks, taken in order and only here: unlike the threads' own
     rows, which writers lock early in any order, nothing else waits for them, so no deadlock.
+    A thread's lock is one of :data:`LOCK_STRIPES` (its id modulo), so that a transaction
+    touching many threads holds a bounded number of locks (PostgreSQL's lock table is small).
     """
     if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, column("id")))
-                           .select_from(func.unnest(array(thread_ids)).table_valued("id").render_derived())
-                           .order_by(column("id")))
+        stripes = sorted({thread_id % LOCK_STRIPES for thread_id in thread_ids})
+        connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, column("stripe")))
+                           .select_from(func.unnest(array(stripes)).table_valued("stripe").render_derived())
+                           .order_by(column("stripe")))
 
 
 def _write_clocks(connection: Connection, thread_ids: list[int], clocks: dict[int, tuple[int, datetime]]) -> None:
