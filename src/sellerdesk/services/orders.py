@@ -13,7 +13,7 @@ marketplace, a store whose credentials are refused (the other stores carry on).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -97,11 +97,15 @@ def fetch_order(client: SpApiClient, order_id: str, *, api: str = "auto",
     if api == "2026-01-01":
         return _mapped(lambda: from_v2026(client.get_order(order_id)), order_id)
     if api == "v0":
-        if today is not None and today.date() >= V0_RETIRED:
-            raise ConfigError(f"store {client.store!r}: spapi_orders_api = \"v0\" was retired by Amazon on "
-                              f"{V0_RETIRED}; set it to \"2026-01-01\" or \"auto\"")
+        _refuse_retired_v0(client.store, today)
         return _mapped(lambda: from_v0(client.get_order_v0(order_id), client.get_order_items_v0(order_id)), order_id)
     raise ConfigError(f"store {client.store!r}: spapi_orders_api {api!r} is not \"auto\", \"2026-01-01\" or \"v0\"")
+
+
+def _refuse_retired_v0(store: str, today: datetime | None) -> None:
+    if today is not None and today.date() >= V0_RETIRED:
+        raise ConfigError(f"store {store!r}: spapi_orders_api = \"v0\" was retired by Amazon on "
+                          f"{V0_RETIRED}; set it to \"2026-01-01\" or \"auto\"")
 
 
 def _mapped(fetch: Callable[[], OrderSnapshot], order_id: str) -> OrderSnapshot:
@@ -218,39 +222,84 @@ def enrich_threads(db: Database, store: StoreConfig, *, client: SpApiClient, now
 
 def poll_changes(db: Database, store: StoreConfig, *, client: SpApiClient, now: datetime,
                  result: StoreSync | None = None) -> StoreSync:
-    """searchOrders by last update time since the store's checkpoint; refresh cached orders, record events."""
+    """Orders changed since the store's checkpoint (:func:`changed_orders`); refresh cached orders, record events."""
     result = result or StoreSync(store.name)
     with db.transaction() as sql:
         store_id = sql.ensure_store(store, now=now).id
         state = SpApiRecords(sql).sync_state(store_id)
         after = state.updated_after if state else now - timedelta(days=FIRST_POLL_DAYS)
         threads = dict(SpApiRecords(sql).thread_orders(store_id))
-    markets = [MARKETPLACES[m].marketplace_id for m in store.marketplaces if m in MARKETPLACES]
-    token: str | None = None
+
+    def wanted(snapshot: OrderSnapshot) -> bool:
+        # Only orders sellerdesk shows (or that need action) are kept.
+        if snapshot.order_id in threads or snapshot.buyer_requested_cancel:
+            return True
+        with db.reading() as sql:
+            return SpApiRecords(sql).cached_order(store_id, snapshot.order_id) is not None
+
     newest = after
+    for found in changed_orders(client, store, after=after, wanted=wanted, now=now):
+        if isinstance(found, str):
+            result.problems.append(found)
+            continue
+        newest = max(newest, found.last_updated)
+        if not wanted(found):
+            continue
+        with db.transaction() as sql:
+            triggers = _store_snapshot(SpApiRecords(sql), store_id, found, now=now, source="poll")
+        result.changed += 1
+        result.events += [f"{found.order_id}:{t}" for t in triggers]
+    with db.transaction() as sql:
+        SpApiRecords(sql).save_sync(store_id, updated_after=newest, now=now, error=None)
+    return result
+
+
+def changed_orders(client: SpApiClient, store: StoreConfig, *, after: datetime,
+                   wanted: Callable[[OrderSnapshot], bool], now: datetime) -> Iterator[OrderSnapshot | str]:
+    """Every order of the store's marketplaces updated after *after* (a problem text for one that cannot be read).
+
+    searchOrders (2026-01-01) brings whole orders. v0's getOrders (``spapi_orders_api = "v0"``, or
+    ``auto`` when searchOrders stays unavailable, until v0's retirement) lists orders without their
+    items, so each order *wanted* is then fetched whole with v0 getOrder and getOrderItems. A fallback
+    after some pages lists those orders again, which changes nothing: events come from differences.
+    """
+    markets = [MARKETPLACES[m].marketplace_id for m in store.marketplaces if m in MARKETPLACES]
+    api = store.spapi_orders_api
+    if api != "v0":
+        try:
+            yield from _search_pages(client, markets, after)
+            return
+        except SpApiUnavailableError:
+            if api != "auto" or now.date() >= V0_RETIRED:
+                raise
+    _refuse_retired_v0(client.store, now)
+    token: str | None = None
+    while True:
+        page = client.get_orders_v0(marketplace_ids=markets, last_updated_after=_iso(after), next_token=token)
+        for payload in page.get("Orders") or ():
+            try:
+                listed = from_v0(payload, [])
+            except ValueError as exc:
+                yield f"an order in getOrders could not be read ({exc})"
+                continue
+            yield fetch_order(client, listed.order_id, api="v0", today=now) if wanted(listed) else listed
+        token = page.get("NextToken")
+        if not token:
+            return
+
+
+def _search_pages(client: SpApiClient, markets: list[str], after: datetime) -> Iterator[OrderSnapshot | str]:
+    token: str | None = None
     while True:
         page = client.search_orders(marketplace_ids=markets, last_updated_after=_iso(after), pagination_token=token)
         for payload in page.get("orders") or ():
             try:
-                snapshot = from_v2026(payload)
+                yield from_v2026(payload)
             except ValueError as exc:
-                result.problems.append(f"an order in searchOrders could not be read ({exc})")
-                continue
-            newest = max(newest, snapshot.last_updated)
-            with db.transaction() as sql:
-                records = SpApiRecords(sql)
-                known = records.cached_order(store_id, snapshot.order_id)
-                if known is None and snapshot.order_id not in threads and not snapshot.buyer_requested_cancel:
-                    continue  # only orders sellerdesk shows (or that need action) are kept
-                found = _store_snapshot(records, store_id, snapshot, now=now, source="poll")
-            result.changed += 1
-            result.events += [f"{snapshot.order_id}:{t}" for t in found]
+                yield f"an order in searchOrders could not be read ({exc})"
         token = (page.get("pagination") or {}).get("nextToken")
         if not token:
-            break
-    with db.transaction() as sql:
-        SpApiRecords(sql).save_sync(store_id, updated_after=newest, now=now, error=None)
-    return result
+            return
 
 
 def apply_order_change(db: Database, store: StoreConfig, *, client: SpApiClient, change: OrderChange,

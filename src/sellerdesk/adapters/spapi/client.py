@@ -119,6 +119,17 @@ class SpApiClient:
         payload = body.get("payload")
         return payload if isinstance(payload, dict) else {}
 
+    def get_orders_v0(self, *, marketplace_ids: Sequence[str], last_updated_after: str,
+                      next_token: str | None = None, max_results: int = 100) -> dict[str, Any]:
+        """Orders API v0 getOrders (retired 2027-03-27): one page (``Orders`` and ``NextToken``) of the payload."""
+        params = {"MarketplaceIds": ",".join(marketplace_ids), "LastUpdatedAfter": last_updated_after,
+                  "MaxResultsPerPage": str(max_results)}
+        if next_token:
+            params["NextToken"] = next_token
+        body = self.request("getOrdersV0", "GET", "/orders/v0/orders", params=params)
+        payload = body.get("payload")
+        return payload if isinstance(payload, dict) else {}
+
     def get_order_items_v0(self, order_id: str) -> list[dict[str, Any]]:
         """Orders API v0 getOrderItems: every item of the order (following NextToken)."""
         items: list[dict[str, Any]] = []

@@ -124,35 +124,74 @@ async def get_order(request: Request, state: EmulatorState) -> Response:
     return _json({"order": payloads.order_v2026(found, included)})
 
 
+def _orders_after(state: EmulatorState, after_text: str, *, by_created: bool, markets: set[str],
+                  size_text: str | None) -> tuple[list[EmulatedOrder], int] | JSONResponse:
+    """The orders created (or last updated) after a time, oldest first, in *markets*; with the page size."""
+    try:
+        after = datetime.fromisoformat(after_text.replace("Z", "+00:00"))
+        size = max(1, min(100, int(size_text or 100)))
+    except ValueError:
+        return _bad("the created/last-updated time must be an ISO 8601 date-time, the page size a number")
+    if after.tzinfo is None:
+        after = after.replace(tzinfo=UTC)
+    for order_id in list(state.specs):
+        state.order(order_id)
+    with state.lock:
+        orders = sorted(state.orders.values(), key=lambda o: (o.created if by_created else o.last_updated, o.order_id))
+    return [o for o in orders if (o.created if by_created else o.last_updated) > after
+            and (not markets or payloads.marketplace_id(o) in markets)], size
+
+
+def _page_start(token: str | None) -> int:
+    # A token the emulator did not give out (e.g. from Amazon's sandbox examples) reads as "no more pages".
+    token = token or "0"
+    return int(token) if token.isdigit() else 1 << 31
+
+
+def _listed(query: Any, name: str) -> list[str]:
+    return [part for value in query.getlist(name) for part in value.split(",") if part]
+
+
 async def search_orders(request: Request, state: EmulatorState) -> Response:
     """GET /orders/2026-01-01/orders: by creation or last-update time, paginated."""
     query = request.query_params
     created, updated = query.get("createdAfter"), query.get("lastUpdatedAfter")
     if "TEST_CASE_400" in (created, updated) or (created is None) == (updated is None):
         return _bad("Exactly one of createdAfter and lastUpdatedAfter is required")
-    try:
-        after = datetime.fromisoformat(str(created or updated).replace("Z", "+00:00"))
-        size = max(1, min(100, int(query.get("maxResultsPerPage") or 100)))
-    except ValueError:
-        return _bad("createdAfter/lastUpdatedAfter must be ISO 8601 date-times, maxResultsPerPage a number")
-    if after.tzinfo is None:
-        after = after.replace(tzinfo=UTC)
-    token = query.get("paginationToken") or "0"
-    # A token the emulator did not give out (e.g. from Amazon's sandbox examples) reads as "no more pages".
-    start = int(token) if token.isdigit() else 1 << 31
-    markets = {m for value in query.getlist("marketplaceIds") for m in value.split(",") if m}
-    included = [p for value in query.getlist("includedData") for p in value.split(",") if p]
-    for order_id in list(state.specs):
-        state.order(order_id)
-    with state.lock:
-        orders = sorted(state.orders.values(), key=lambda o: (o.created if created else o.last_updated, o.order_id))
-    matching = [o for o in orders if (o.created if created else o.last_updated) > after
-                and (not markets or payloads.marketplace_id(o) in markets)]
-    page = matching[start:start + size]
-    body: dict[str, Any] = {"orders": [payloads.order_v2026(o, included) for o in page]}
+    found = _orders_after(state, str(created or updated), by_created=created is not None,
+                          markets=set(_listed(query, "marketplaceIds")), size_text=query.get("maxResultsPerPage"))
+    if isinstance(found, Response):
+        return found
+    matching, size = found
+    start = _page_start(query.get("paginationToken"))
+    included = _listed(query, "includedData")
+    body: dict[str, Any] = {"orders": [payloads.order_v2026(o, included) for o in matching[start:start + size]]}
     if start + size < len(matching):
         body["pagination"] = {"nextToken": str(start + size)}
     return _json(body)
+
+
+async def get_orders_v0(request: Request, state: EmulatorState) -> Response:
+    """GET /orders/v0/orders: v0's list by creation or last-update time, paginated with NextToken."""
+    query = request.query_params
+    created, updated = query.get("CreatedAfter"), query.get("LastUpdatedAfter")
+    if any(value and value.startswith("TEST_CASE_200") for value in (created, updated)):
+        paged = "TEST_CASE_200_NEXT_TOKEN" in (created, updated) and not query.get("NextToken")
+        return _json({"payload": payloads.sandbox_orders_v0(next_page=paged)})
+    markets = set(_listed(query, "MarketplaceIds"))
+    if "TEST_CASE_400" in (created, updated) or (created is None) == (updated is None) or not markets:
+        return _bad("MarketplaceIds and exactly one of CreatedAfter and LastUpdatedAfter are required")
+    found = _orders_after(state, str(created or updated), by_created=created is not None, markets=markets,
+                          size_text=query.get("MaxResultsPerPage"))
+    if isinstance(found, Response):
+        return found
+    matching, size = found
+    start = _page_start(query.get("NextToken"))
+    payload: dict[str, Any] = {"Orders": [payloads.order_v0(o) for o in matching[start:start + size]],
+                               ("CreatedBefore" if created else "LastUpdatedBefore"): payloads.iso(state.now())}
+    if start + size < len(matching):
+        payload["NextToken"] = str(start + size)
+    return _json({"payload": payload})
 
 
 async def get_order_v0(request: Request, state: EmulatorState) -> Response:
@@ -327,6 +366,7 @@ def build_app(state: EmulatorState) -> Starlette:
         Route("/auth/o2/token", lwa_token, methods=["POST"]),
         Route(order_path, _operation("getOrder", get_order), methods=["GET"]),
         Route("/orders/2026-01-01/orders", _operation("searchOrders", search_orders), methods=["GET"]),
+        Route("/orders/v0/orders", _operation("getOrdersV0", get_orders_v0), methods=["GET"]),
         Route("/orders/v0/orders/{order_id}", _operation("getOrderV0", get_order_v0), methods=["GET"]),
         Route("/orders/v0/orders/{order_id}/orderItems", _operation("getOrderItemsV0", get_order_items_v0),
               methods=["GET"]),

@@ -149,3 +149,11 @@ def sandbox_items_v0() -> dict[str, Any]:
     return {"AmazonOrderId": "903-1671087-0812628", "OrderItems": [
         {"ASIN": "BT0093TELA", "OrderItemId": "68828574383266", "SellerSKU": "CBA_OTF_1", "Title": "Example item name",
          "QuantityOrdered": 1, "QuantityShipped": 0}]}
+
+
+def sandbox_orders_v0(*, next_page: bool = False) -> dict[str, Any]:
+    """Amazon's static sandbox answer shape for v0 getOrders ``TEST_CASE_200`` (with ``NextToken`` when *next_page*)."""
+    page: dict[str, Any] = {"CreatedBefore": "1.569521782042E9", "Orders": [sandbox_order_v0()]}
+    if next_page:
+        page["NextToken"] = "2YgYW55IGNhcm5hbCBwbGVhc3VyZS4"
+    return page
