@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import BaseSchema, Case, GenerationMode
+from schemathesis.checks import positive_data_acceptance
 
 from sellerdesk.services.database import Database
 from sellerdesk.web.app import create_app
@@ -50,6 +51,11 @@ def test_no_server_error_and_every_answer_fits_the_schema(api_schema: BaseSchema
             @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
                       database=None)
             def answers_well(case: Case) -> None:
-                case.call_and_validate(headers=bearer(api_token))
+                response = case.call(headers=bearer(api_token))
+                # A reply the compliance guard blocks is valid JSON refused on purpose (422 "blocked"):
+                # random text can hold a phone number. Every other check still applies to it.
+                blocked = response.status_code == 422 and response.json()["error"]["code"] == "blocked"
+                case.validate_response(response, headers=bearer(api_token),
+                                       excluded_checks=[positive_data_acceptance] if blocked else None)
 
             answers_well()
