@@ -321,11 +321,15 @@ def _related_message_id(content: MimeContent, body: str, headers: _Headers) -> s
     return headers.in_reply_to
 
 
+def marketplace_language(marketplace: str | None) -> str | None:
+    """The language buyers of *marketplace* write in first: the hint for language detection."""
+    if marketplace in RELAY_FORMATS:
+        return RELAY_FORMATS[marketplace].language
+    return MARKETPLACES[marketplace].language if marketplace in MARKETPLACES else None
+
+
 def _language_and_intent(text: str, subject: str, marketplace: str | None) -> tuple[str | None, str | None]:
     if not text:
         return None, None
-    hint = RELAY_FORMATS[marketplace].language if marketplace in RELAY_FORMATS else (
-        MARKETPLACES[marketplace].language if marketplace in MARKETPLACES else None
-    )
-    detected = language.detect_language(text, hint=hint)
+    detected = language.detect_language(text, hint=marketplace_language(marketplace))
     return detected, intents.classify(text, subject or None, language=detected).intent
