@@ -90,6 +90,9 @@ STORE_KEYS: tuple[Key, ...] = (
     Key("spapi_sqs_queue_url", str, None,
         "SQS queue receiving the store's ORDER_CHANGE notifications (`sellerdesk orders listen`; AWS credentials "
         "from boto3's usual chain)."),
+    Key("spapi_seller_id", str, None,
+        "The seller account's merchant token (Seller Central, Settings, Account Info, Merchant Token). A "
+        "notification for another SellerId is left in the queue and logged, not applied to this store."),
 )
 
 MAILBOX_KEYS: tuple[Key, ...] = (
@@ -132,6 +135,7 @@ class StoreConfig:
     spapi_endpoint: str | None = None
     spapi_orders_api: str = "auto"
     spapi_sqs_queue_url: str | None = None
+    spapi_seller_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,7 @@ class OrderChange:
     order_status: str | None  # the v0-style status the summary gives, mapped to STATUSES
     buyer_requested_cancel: bool
     at: datetime | None
+    seller_id: str | None = None  # the merchant token of the seller the notification is about
 
 
 def parse_order_change(notification: Mapping[str, Any]) -> OrderChange:
@@ -285,4 +286,5 @@ def parse_order_change(notification: Mapping[str, Any]) -> OrderChange:
         order_id=order_id, marketplace=market.code if market else None,
         change_type=_text(change.get("OrderChangeType")), reason=_text(trigger.get("ChangeReason")),
         order_status=status, buyer_requested_cancel=cancel,
-        at=_time(trigger.get("TimeOfOrderChange")) or _time(notification.get("EventTime")))
+        at=_time(trigger.get("TimeOfOrderChange")) or _time(notification.get("EventTime")),
+        seller_id=_text(change.get("SellerId")) or None)

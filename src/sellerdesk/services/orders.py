@@ -13,6 +13,7 @@ marketplace, a store whose credentials are refused (the other stores carry on).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,7 @@ from sellerdesk.core.orders import (
 from sellerdesk.errors import ConfigError, SpApiError
 from sellerdesk.services.database import Database
 
+LOG = logging.getLogger(__name__)
 V0_RETIRED = datetime(2027, 3, 27).date()
 FIRST_POLL_DAYS = 30  # how far back the first poll of a store looks
 ClientFactory = Callable[[StoreConfig], SpApiClient]
@@ -331,7 +333,9 @@ def drain_notifications(db: Database, store: StoreConfig, *, queue: SqsNotificat
 
     A message is deleted once handled, or when it can never be handled (unreadable, not an
     ORDER_CHANGE, an order Amazon does not know). When Amazon or SQS fails, the batch stops and
-    the remaining messages stay in the queue, so SQS delivers them again: none is lost.
+    the remaining messages stay in the queue, so SQS delivers them again: none is lost. When the
+    store has ``spapi_seller_id``, a notification naming another seller is logged and left in the
+    queue, not applied.
     """
     result = StoreSync(store.name)
     try:
@@ -345,6 +349,14 @@ def drain_notifications(db: Database, store: StoreConfig, *, queue: SqsNotificat
             except ValueError as exc:
                 result.problems.append(f"SQS message dropped: {exc}")
                 queue.delete(message.receipt)
+                continue
+            if store.spapi_seller_id and change.seller_id != store.spapi_seller_id:
+                # Another seller's notification (a queue shared by several stores): left for its own store.
+                problem = (f"store {store.name!r}: ORDER_CHANGE for order {change.order_id} names seller "
+                           f"{change.seller_id!r}, not this store's spapi_seller_id {store.spapi_seller_id!r}; "
+                           "left in the queue for the store it belongs to (check spapi_seller_id if it is this one)")
+                LOG.warning(problem)
+                result.problems.append(problem)
                 continue
             try:
                 found = apply_order_change(db, store, client=client, change=change, now=now)
