@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = Path(os.environ.get("SELLERDESK_SPAPI_MODELS", ROOT.parent / "shared" / "spapi-models"))
-FILES = ("orders2026.json", "ordersV0.json", "messaging.json", "solicitations.json")
+FILES = ("orders2026.json", "ordersV0.json", "messaging.json", "solicitations.json", "notifications.json")
 
 
 def models_dir() -> Path:
@@ -53,7 +53,7 @@ class Operation:
 
 
 def load_operations() -> list[Operation]:
-    """Every operation of the four models sellerdesk uses."""
+    """Every operation of the models sellerdesk uses."""
     folder = models_dir()
     found = []
     for name in FILES:

@@ -26,6 +26,7 @@ from sellerdesk.config import Config, StoreConfig
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.errors import ConfigError
 from sellerdesk.services.messaging import SENDABLE, OutgoingFile, send_typed_message
+from sellerdesk.services.notifications import check_queue_arn, subscribe_order_change
 from sellerdesk.services.orders import drain_notifications, show_order, sync_stores
 from sellerdesk.services.reviews import request_reviews, review_ledger
 
@@ -133,6 +134,33 @@ def orders_listen_command(store_name: str, once: bool, wait_seconds: int, spapi_
             _echo(result.to_dict())
             if once:
                 break
+
+
+@cli.group("spapi")
+def spapi_group() -> None:
+    """The store's SP-API set-up."""
+
+
+@spapi_group.command("subscribe")
+@click.option("--store", "store_name", required=True, metavar="NAME", help="The store (seller account) to subscribe.")
+@click.option("--queue-arn", required=True, metavar="ARN",
+              help="The SQS queue to deliver to: arn:aws:sqs:REGION:ACCOUNT_ID:QUEUE_NAME.")
+@click.option("--name", "destination_name", default="sellerdesk", show_default=True,
+              help="Name of the destination, if one is created.")
+@endpoint_option
+@config_option
+@handle_errors
+def spapi_subscribe_command(store_name: str, queue_arn: str, destination_name: str, spapi_endpoint: str | None,
+                            config_path: str | None) -> None:
+    """Subscribe the store to ORDER_CHANGE notifications in an SQS queue, once; one JSON line.
+
+    An existing subscription is reported (with its destination), not made again; a destination
+    the app already has for the queue is reused.
+    """
+    store = load(config_path).store(store_name)
+    check_queue_arn(queue_arn)
+    with connect(store, endpoint=spapi_endpoint) as client:
+        _echo(subscribe_order_change(client, queue_arn=queue_arn, name=destination_name).to_dict())
 
 
 @cli.command("api-message")

@@ -21,6 +21,8 @@ from sellerdesk.adapters.spapi.ratelimit import Clock, SystemClock
 from sellerdesk.errors import ConfigError
 
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+NOTIFICATIONS_SCOPE = "sellingpartnerapi::notifications"
+"""The scope of a grantless token for the Notifications API's destination operations."""
 KEYRING_SERVICE = "sellerdesk"
 # Refresh a little before Amazon's expiry, so a token never dies on the way to Amazon.
 EXPIRY_MARGIN_SECONDS = 60.0
@@ -76,11 +78,16 @@ def read_credentials(store: str, *, refresh_token_env: str | None, client_id_env
 
 
 class LwaTokens:
-    """Exchanges the refresh token for access tokens and caches each until shortly before it expires."""
+    """Exchanges the refresh token for access tokens and caches each until shortly before it expires.
+
+    With a *scope*, the tokens are grantless instead (the ``client_credentials`` grant: the app's
+    own ID and secret, no seller's refresh token), as operations such as createDestination need.
+    """
 
     def __init__(self, credentials: LwaCredentials, *, http: httpx.Client, store: str,
-                 token_url: str = LWA_TOKEN_URL, clock: Clock | None = None) -> None:
+                 token_url: str = LWA_TOKEN_URL, clock: Clock | None = None, scope: str | None = None) -> None:
         self.credentials = credentials
+        self.scope = scope
         self.http = http
         self.store = store
         self.token_url = token_url
@@ -108,8 +115,11 @@ class LwaTokens:
             self._token = None
 
     def _fetch(self) -> tuple[str, float]:
-        form = {"grant_type": "refresh_token", "refresh_token": self.credentials.refresh_token,
-                "client_id": self.credentials.client_id, "client_secret": self.credentials.client_secret}
+        form = {"client_id": self.credentials.client_id, "client_secret": self.credentials.client_secret}
+        if self.scope:
+            form |= {"grant_type": "client_credentials", "scope": self.scope}
+        else:
+            form |= {"grant_type": "refresh_token", "refresh_token": self.credentials.refresh_token}
         try:
             response = self.http.post(self.token_url, data=form)
         except httpx.HTTPError as exc:
@@ -122,11 +132,13 @@ class LwaTokens:
                                         "try again later", operation="lwaToken", status=response.status_code)
         if response.status_code != 200 or not isinstance(body.get("access_token"), str):
             error = str(body.get("error") or response.status_code)
-            fix = ("the refresh token is wrong, expired or revoked: authorise the app again in Seller Central and "
-                   "put the new refresh token in spapi_refresh_token_env's variable"
-                   if error == "invalid_grant" else
-                   "the app's client ID or secret is wrong: check the variables of spapi_client_id_env and "
-                   "spapi_client_secret_env")
+            fix = {"invalid_grant": "the refresh token is wrong, expired or revoked: authorise the app again in "
+                                    "Seller Central and put the new refresh token in spapi_refresh_token_env's "
+                                    "variable",
+                   "invalid_scope": f"the app may not ask for the scope {self.scope}: give it the Notifications "
+                                    "API's role in its developer profile"}.get(
+                error, "the app's client ID or secret is wrong: check the variables of spapi_client_id_env and "
+                       "spapi_client_secret_env")
             raise SpApiAuthError(f"store {self.store!r}: Login with Amazon refused the credentials ({error}); {fix}",
                                  operation="lwaToken", status=response.status_code, code=error)
         lifetime = body.get("expires_in", 3600)

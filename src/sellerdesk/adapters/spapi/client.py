@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from sellerdesk.adapters.spapi.auth import LWA_TOKEN_URL, LwaCredentials, LwaTokens
+from sellerdesk.adapters.spapi.auth import LWA_TOKEN_URL, NOTIFICATIONS_SCOPE, LwaCredentials, LwaTokens
 from sellerdesk.adapters.spapi.errors import (
     SpApiAuthError,
     SpApiInvalidInputError,
@@ -79,6 +79,8 @@ class SpApiClient:
                                  headers={"user-agent": "sellerdesk/0.1 (Language=Python)"})
         url = token_url or (f"{self.endpoint}/auth/o2/token" if endpoint else LWA_TOKEN_URL)
         self.tokens = LwaTokens(credentials, http=self.http, store=store, token_url=url, clock=self.clock)
+        self.grantless_tokens = LwaTokens(credentials, http=self.http, store=store, token_url=url, clock=self.clock,
+                                          scope=NOTIFICATIONS_SCOPE)
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -217,22 +219,58 @@ class SpApiClient:
                      f"/solicitations/v1/orders/{order_id}/solicitations/productReviewAndSellerFeedback",
                      params={"marketplaceIds": marketplace_id}, order_id=order_id)
 
+    # Notifications -------------------------------------------------------------------------------
+
+    def get_subscription(self, notification_type: str) -> dict[str, Any] | None:
+        """getSubscription: the app's subscription of this seller to *notification_type*, or None."""
+        try:
+            body = self.request("getSubscription", "GET", f"/notifications/v1/subscriptions/{notification_type}")
+        except SpApiNotFoundError:
+            return None
+        payload = body.get("payload")
+        return payload if isinstance(payload, dict) else None
+
+    def create_subscription(self, notification_type: str, destination_id: str, *,
+                            payload_version: str = "1.0") -> dict[str, Any]:
+        """createSubscription: deliver this seller's *notification_type* notifications to a destination."""
+        body = self.request("createSubscription", "POST", f"/notifications/v1/subscriptions/{notification_type}",
+                            json={"payloadVersion": payload_version, "destinationId": destination_id})
+        payload = body.get("payload")
+        return payload if isinstance(payload, dict) else {}
+
+    def get_destinations(self) -> list[dict[str, Any]]:
+        """getDestinations (grantless): every destination of the app."""
+        body = self.request("getDestinations", "GET", "/notifications/v1/destinations", grantless=True)
+        payload = body.get("payload")
+        return [d for d in payload if isinstance(d, dict)] if isinstance(payload, list) else []
+
+    def create_destination(self, name: str, queue_arn: str) -> dict[str, Any]:
+        """createDestination (grantless): an SQS queue Amazon may deliver the app's notifications to."""
+        body = self.request("createDestination", "POST", "/notifications/v1/destinations", grantless=True,
+                            json={"name": name, "resourceSpecification": {"sqs": {"arn": queue_arn}}})
+        payload = body.get("payload")
+        return payload if isinstance(payload, dict) else {}
+
     # The one place requests are sent ------------------------------------------------------------
 
     def request(self, operation: str, method: str, path: str, *, params: Mapping[str, str] | None = None,
-                json: Any = None, order_id: str | None = None) -> dict[str, Any]:
+                json: Any = None, order_id: str | None = None, grantless: bool = False) -> dict[str, Any]:
         """Send one SP-API request, waiting for its bucket and retrying 429/503; return the JSON body.
+
+        *grantless* operations carry the app's own token (scope ``sellingpartnerapi::notifications``)
+        instead of the seller's.
 
         Raises:
             SpApiAuthError, SpApiNotFoundError, SpApiNotAllowedError, SpApiInvalidInputError: Amazon said no.
             SpApiUnavailableError: Amazon (or the network) kept failing through every retry.
         """
         retryable = RETRY_STATUSES_READ if method == "GET" else RETRY_STATUSES
+        tokens = self.grantless_tokens if grantless else self.tokens
         refreshed = False
         attempt = 0
         while True:
             self.limiter.acquire(operation)
-            headers = {"x-amz-access-token": self.tokens.access_token(), "accept": "application/json"}
+            headers = {"x-amz-access-token": tokens.access_token(), "accept": "application/json"}
             try:
                 response = self.http.request(method, f"{self.endpoint}{path}", params=params, json=json,
                                              headers=headers)
@@ -249,7 +287,7 @@ class SpApiClient:
                 return _body(response)
             if response.status_code == 403 and not refreshed and _token_problem(response):
                 refreshed = True  # an expired access token: fetch a new one once, then try again
-                self.tokens.invalidate()
+                tokens.invalidate()
                 continue
             if response.status_code in retryable and attempt < self.max_retries:
                 if response.status_code == 429:

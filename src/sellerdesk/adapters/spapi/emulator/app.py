@@ -10,6 +10,7 @@ Every answer carries ``x-amzn-RequestId``; SP-API answers carry ``x-amzn-RateLim
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
@@ -28,16 +29,19 @@ from sellerdesk.adapters.spapi.emulator.state import (
     ORDER_ID,
     SANDBOX_BAD_ORDER,
     SANDBOX_ORDER,
+    Destination,
     EmulatedOrder,
     EmulatorState,
     Fault,
     SentMessage,
+    Subscription,
 )
 from sellerdesk.core.marketplaces import by_id
 
 Handler = Callable[[Request, EmulatorState], Awaitable[Response]]
 TEXT_LIMITS = {"confirmCustomizationDetails": 800, "digitalAccessKey": 400}
 NEEDS_ATTACHMENTS = frozenset({"invoice", "legalDisclosure"})
+SQS_ARN = re.compile(r"^arn:aws:sqs:\S+:\S+:\S+")
 SANDBOX_IDS = frozenset({SANDBOX_ORDER, "TEST_CASE_200", "TEST_CASE_IBA_200"})
 
 
@@ -52,8 +56,16 @@ def _bad(details: str, *, rate: float | None = None) -> JSONResponse:
     return _json(error_body("InvalidInput", "Invalid Input", details), 400, rate=rate)
 
 
-def _operation(name: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap an operation's handler in faults, the token check and throttling."""
+async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return _bad("The request body is not JSON")
+    return body if isinstance(body, dict) else _bad("The request body is not a JSON object")
+
+
+def _operation(name: str, handler: Handler, *, grantless: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap an operation's handler in faults, the token check (a seller's or, *grantless*, the app's) and throttling."""
 
     async def endpoint(request: Request) -> Response:
         state: EmulatorState = request.app.state.emulator
@@ -72,7 +84,7 @@ def _operation(name: str, handler: Handler) -> Callable[[Request], Awaitable[Res
             elif fault.kind == "429":
                 return _json(error_body("QuotaExceeded", "You exceeded your quota for the requested resource."),
                              429, rate=state.rate_of(name))
-        token = state.token_state(request.headers.get("x-amz-access-token"))
+        token = state.token_state(request.headers.get("x-amz-access-token"), grantless=grantless)
         if token != "valid":
             details = {"missing": "Access token is missing in the request header.",
                        "expired": "The access token you provided has expired.",
@@ -92,11 +104,20 @@ async def lwa_token(request: Request) -> Response:
     """POST /auth/o2/token: the refresh-token grant of Login with Amazon."""
     state: EmulatorState = request.app.state.emulator
     form = await request.form()
-    fields = {key: str(form.get(key) or "") for key in ("grant_type", "refresh_token", "client_id", "client_secret")}
-    if fields["grant_type"] != "refresh_token":
-        return _json({"error": "unsupported_grant_type", "error_description": "Only refresh_token is supported"}, 400)
-    token = state.issue_token(refresh_token=fields["refresh_token"], client_id=fields["client_id"],
-                              client_secret=fields["client_secret"])
+    fields = {key: str(form.get(key) or "")
+              for key in ("grant_type", "refresh_token", "client_id", "client_secret", "scope")}
+    token: str | None
+    if fields["grant_type"] == "client_credentials":
+        token = state.issue_grantless_token(client_id=fields["client_id"], client_secret=fields["client_secret"],
+                                            scope=fields["scope"])
+    elif fields["grant_type"] == "refresh_token":
+        token = state.issue_token(refresh_token=fields["refresh_token"], client_id=fields["client_id"],
+                                  client_secret=fields["client_secret"])
+    else:
+        return _json({"error": "unsupported_grant_type",
+                      "error_description": "Only refresh_token and client_credentials are supported"}, 400)
+    if token == "invalid_scope":
+        return _json({"error": "invalid_scope", "error_description": "The requested scope is invalid"}, 400)
     if token == "invalid_grant":
         return _json({"error": "invalid_grant",
                       "error_description": "The request has an invalid grant parameter : refresh_token"}, 400)
@@ -260,10 +281,9 @@ async def send_message(request: Request, state: EmulatorState) -> Response:
     order_id, kind = request.path_params["order_id"], request.path_params["message_type"]
     if kind not in payloads.ALL_TYPES:
         return _json(error_body("NotFound", "Resource not found", f"No message type {kind}"), 404)
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        return _bad("The request body is not JSON")
+    body = await _json_body(request)
+    if isinstance(body, Response):
+        return body
     text, files = body.get("text"), body.get("attachments") or []
     limit = TEXT_LIMITS.get(kind, 2000)
     if text is not None and (not isinstance(text, str) or not 1 <= len(text) <= limit):
@@ -316,6 +336,64 @@ async def create_solicitation(request: Request, state: EmulatorState) -> Respons
                                 f"The action productReviewAndSellerFeedback is not available for order {order_id}"),
                      403)
     return _json({}, 201)
+
+
+def _subscription(made: Subscription) -> dict[str, Any]:
+    return {"subscriptionId": made.subscription_id, "payloadVersion": made.payload_version,
+            "destinationId": made.destination_id}
+
+
+def _destination(made: Destination) -> dict[str, Any]:
+    return {"destinationId": made.destination_id, "name": made.name, "resource": {"sqs": {"arn": made.arn}}}
+
+
+async def get_subscription(request: Request, state: EmulatorState) -> Response:
+    """GET /notifications/v1/subscriptions/{notificationType}: the seller's subscription, else 404."""
+    with state.lock:
+        found = state.subscriptions.get(request.path_params["notification_type"])
+    if found is None:
+        return _json(error_body("NotFound", "Subscription not found",
+                                f"No subscription to {request.path_params['notification_type']}"), 404)
+    return _json({"payload": _subscription(found)})
+
+
+async def create_subscription(request: Request, state: EmulatorState) -> Response:
+    """POST /notifications/v1/subscriptions/{notificationType}: once per type (409 after that)."""
+    body = await _json_body(request)
+    if isinstance(body, Response):
+        return body
+    destination, version = body.get("destinationId"), body.get("payloadVersion")
+    if not isinstance(destination, str) or not isinstance(version, str):
+        return _bad("destinationId and payloadVersion are required")
+    made = state.subscribe(request.path_params["notification_type"], destination, version)
+    if made == "no_destination":
+        return _bad(f"Destination {destination} does not exist")
+    if made == "conflict":
+        return _json(error_body("Conflict", "Subscription already exists", "Delete it before subscribing again"),
+                     409)
+    assert isinstance(made, Subscription)
+    return _json({"payload": _subscription(made)})
+
+
+async def get_destinations(request: Request, state: EmulatorState) -> Response:
+    """GET /notifications/v1/destinations (grantless): every destination of the app."""
+    with state.lock:
+        found = [_destination(d) for d in state.destinations.values()]
+    return _json({"payload": found})
+
+
+async def create_destination(request: Request, state: EmulatorState) -> Response:
+    """POST /notifications/v1/destinations (grantless): an SQS destination, once per queue (409 after that)."""
+    body = await _json_body(request)
+    if isinstance(body, Response):
+        return body
+    name, arn = body.get("name"), ((body.get("resourceSpecification") or {}).get("sqs") or {}).get("arn")
+    if not isinstance(name, str) or not isinstance(arn, str) or not SQS_ARN.match(arn):
+        return _bad("name and resourceSpecification.sqs.arn (arn:aws:sqs:REGION:ACCOUNT:QUEUE) are required")
+    made = state.add_destination(name, arn)
+    if made is None:
+        return _json(error_body("Conflict", "Destination already exists", f"A destination for {arn} exists"), 409)
+    return _json({"payload": _destination(made)})
 
 
 async def upload_destination(request: Request, state: EmulatorState) -> Response:
@@ -381,6 +459,14 @@ def build_app(state: EmulatorState) -> Starlette:
               _operation("createProductReviewAndSellerFeedbackSolicitation", create_solicitation), methods=["POST"]),
         Route("/uploads/2020-11-01/uploadDestinations/{resource:path}",
               _operation("createUploadDestinationForResource", upload_destination), methods=["POST"]),
+        Route("/notifications/v1/subscriptions/{notification_type}",
+              _operation("getSubscription", get_subscription), methods=["GET"]),
+        Route("/notifications/v1/subscriptions/{notification_type}",
+              _operation("createSubscription", create_subscription), methods=["POST"]),
+        Route("/notifications/v1/destinations", _operation("getDestinations", get_destinations, grantless=True),
+              methods=["GET"]),
+        Route("/notifications/v1/destinations", _operation("createDestination", create_destination, grantless=True),
+              methods=["POST"]),
         Route("/_emulator/uploads/{destination}", upload_put, methods=["PUT"], name="upload_put"),
         Route("/_emulator/faults", control_faults, methods=["POST"]),
         Route("/_emulator/state", control_state, methods=["GET"]),

@@ -15,10 +15,12 @@ import random
 import re
 import secrets
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sellerdesk.adapters.spapi.auth import NOTIFICATIONS_SCOPE
 from sellerdesk.adapters.spapi.ratelimit import USAGE_PLANS, Clock, SystemClock, TokenBucket, UsagePlan
 from sellerdesk.core.marketplaces import MARKETPLACES
 
@@ -108,6 +110,25 @@ class SentMessage:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Destination:
+    """A Notifications API destination: an SQS queue the app may receive notifications in."""
+
+    destination_id: str
+    name: str
+    arn: str
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The seller's subscription to one notification type, delivered to a destination."""
+
+    subscription_id: str
+    notification_type: str
+    destination_id: str
+    payload_version: str
+
+
 @dataclass
 class EmulatorState:
     """All of the emulator's memory; thread-safe (the server runs in its own thread).
@@ -130,6 +151,9 @@ class EmulatorState:
     orders: dict[str, EmulatedOrder] = field(default_factory=dict)
     specs: dict[str, OrderSpec] = field(default_factory=dict)
     tokens: dict[str, float] = field(default_factory=dict)  # access token -> expiry (clock time)
+    grantless_tokens: dict[str, float] = field(default_factory=dict)  # the same, of client_credentials grants
+    destinations: dict[str, Destination] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)  # by notification type
     faults: list[Fault] = field(default_factory=list)
     messages: list[SentMessage] = field(default_factory=list)
     solicitations: list[SentMessage] = field(default_factory=list)
@@ -157,12 +181,23 @@ class EmulatorState:
             self.tokens[token] = self.clock.now() + TOKEN_LIFETIME
             return token
 
-    def token_state(self, token: str | None) -> str:
-        """``valid``, ``missing``, ``unknown`` or ``expired``."""
+    def issue_grantless_token(self, *, client_id: str, client_secret: str, scope: str) -> str:
+        """An app's access token for *scope* (``client_credentials``); ``invalid_client``/``invalid_scope`` if not."""
+        with self.lock:
+            if not any((a.client_id, a.client_secret) == (client_id, client_secret) for a in self.accounts.values()):
+                return "invalid_client"
+            if scope != NOTIFICATIONS_SCOPE:
+                return "invalid_scope"
+            token = f"Atza|{secrets.token_urlsafe(24)}"
+            self.grantless_tokens[token] = self.clock.now() + TOKEN_LIFETIME
+            return token
+
+    def token_state(self, token: str | None, *, grantless: bool = False) -> str:
+        """``valid``, ``missing``, ``unknown`` or ``expired`` (of a seller's token, or an app's grantless one)."""
         with self.lock:
             if not token:
                 return "missing"
-            expiry = self.tokens.get(token)
+            expiry = (self.grantless_tokens if grantless else self.tokens).get(token)
             if expiry is None:
                 return "unknown"
             return "valid" if self.clock.now() < expiry else "expired"
@@ -170,8 +205,9 @@ class EmulatorState:
     def expire_tokens(self) -> None:
         """Make every issued access token expired (clients must fetch new ones)."""
         with self.lock:
-            for token in self.tokens:
-                self.tokens[token] = self.clock.now() - 1
+            for issued in (self.tokens, self.grantless_tokens):
+                for token in issued:
+                    issued[token] = self.clock.now() - 1
 
     # Throttling and faults -------------------------------------------------------------------------
 
@@ -258,6 +294,28 @@ class EmulatorState:
             order.package_status = "DELIVERED" if delivery_end < now else "IN_TRANSIT"
         order.last_updated = min(order.last_updated, now)
         return order
+
+    # Notifications ---------------------------------------------------------------------------------
+
+    def add_destination(self, name: str, arn: str) -> Destination | None:
+        """Create a destination for an SQS queue; None when one exists for that queue already (Amazon's 409)."""
+        with self.lock:
+            if any(d.arn == arn for d in self.destinations.values()):
+                return None
+            made = Destination(str(uuid.uuid4()), name, arn)
+            self.destinations[made.destination_id] = made
+            return made
+
+    def subscribe(self, notification_type: str, destination_id: str, payload_version: str) -> Subscription | str:
+        """Subscribe to a notification type; ``conflict`` when subscribed already, ``no_destination`` if unknown."""
+        with self.lock:
+            if destination_id not in self.destinations:
+                return "no_destination"
+            if notification_type in self.subscriptions:
+                return "conflict"
+            made = Subscription(str(uuid.uuid4()), notification_type, destination_id, payload_version)
+            self.subscriptions[notification_type] = made
+            return made
 
     # Recording -------------------------------------------------------------------------------------
 
