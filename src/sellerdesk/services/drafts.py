@@ -29,6 +29,7 @@ from sellerdesk.core.suspicion import Suspicion, assess
 from sellerdesk.core.templates import Library
 from sellerdesk.errors import InputError, NotFoundError
 from sellerdesk.services import knowledge, templates
+from sellerdesk.services.replies import reply_history
 from sellerdesk.services.suspicion import assess_thread
 from sellerdesk.services.templates import starter_library
 
@@ -131,17 +132,15 @@ def draft_message(text: str, *, subject: str | None = None, marketplace: str | N
     return MessageDraft(language=language, intent=intent, suspicion=suspicion, draft=draft, note=note)
 
 
-_HISTORY = 20  # recent replies the near-duplicate rule compares with
-
-
 def draft_for_thread(store: SqlStore, *, thread_id: int, now: datetime, signature: str | None = None,
                      writer: Writer | None = None, settings: RuleSettings | None = None,
                      holding: bool = False) -> MessageDraft:
     """The draft for a stored thread's latest buyer message, with everything the database knows.
 
     The order comes from the SP-API order cache, the knowledge base and templates from the store,
-    the store's recent replies feed the near-duplicate rule, and the buyer's history feeds the
-    suspicion signals; a thread on hold, or *holding*, gets a holding reply.
+    the store's recent replies (the same as when the reply is queued) feed the near-duplicate rule,
+    and the buyer's history feeds the suspicion signals; a thread on hold, or *holding*, gets a
+    holding reply.
 
     Raises:
         NotFoundError: no such thread, or it has no buyer message to answer.
@@ -158,11 +157,7 @@ def draft_for_thread(store: SqlStore, *, thread_id: int, now: datetime, signatur
     order_id = latest.order_id or thread.order_id
     cached = store.session.scalars(select(CachedOrder).where(
         CachedOrder.store_id == thread.store_id, CachedOrder.order_id == order_id)).one_or_none() if order_id else None
-    replies = list(store.session.scalars(select(Message).where(
-        Message.store_id == thread.store_id, Message.direction == "out", Message.state == "sent")
-        .order_by(Message.received_at.desc()).limit(_HISTORY)))
-    history = [HistoryMessage(m.text, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
-               for m in reversed(replies)]
+    history = reply_history(store, thread.store_id, settings=settings or RuleSettings(), now=now)
     return draft_message(
         latest.text, subject=latest.subject, marketplace=latest.marketplace or thread.marketplace,
         buyer_name=latest.buyer_name, order=OrderSnapshot.from_dict(cached.data) if cached else None,

@@ -103,6 +103,12 @@ def recent_replies(store: SqlStore, store_id: int, *, settings: RuleSettings, no
     return DeliveryQueries(store).recent_replies(store_id, since=since, limit=limit)
 
 
+def reply_history(store: SqlStore, store_id: int, *, settings: RuleSettings, now: datetime) -> list[HistoryMessage]:
+    """:func:`recent_replies` as the compliance guard's history (what drafts and checks compare with)."""
+    return [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
+            for m in recent_replies(store, store_id, settings=settings, now=now)]
+
+
 def reply_check_context(store: SqlStore, thread: Thread, *, parent: Message | None, settings: RuleSettings,
                         now: datetime) -> CheckContext:
     """What the compliance guard knows around a reply in *thread* sent at *now*.
@@ -117,8 +123,7 @@ def reply_check_context(store: SqlStore, thread: Thread, *, parent: Message | No
         settings: the store's rule tuning; its near-duplicate window bounds the history.
         now: when the reply is sent.
     """
-    history = [HistoryMessage(m.text, kind=m.kind, order_id=m.order_id, sent_at=m.sent_at or m.received_at)
-               for m in recent_replies(store, thread.store_id, settings=settings, now=now)]
+    history = reply_history(store, thread.store_id, settings=settings, now=now)
     return CheckContext(
         subject=reply_subject(thread.subject),
         marketplace=thread.marketplace or (parent.marketplace if parent is not None else None),
