@@ -6,10 +6,10 @@ count as words. Two replies from one template with different names and order IDs
 
 :class:`NearDuplicateIndex` answers "which stored replies are at least 85 % similar to this one"
 without comparing with each of them: MinHash signatures (128 permutations) cut into 18 bands of 7
-rows (locality-sensitive hashing), each band kept as a sorted NumPy array. It is written here rather
+rows (locality-sensitive hashing), all bands' keys in one sorted NumPy array. It is written here rather
 than taken from ``datasketch`` because datasketch's ``MinHashLSH`` keeps Python dicts of Python lists
-per band (gigabytes at a million replies) and hashes one text at a time; sorted arrays hold the same
-buckets in about 200 bytes a reply and build a million signatures in vectorised batches.
+per band (gigabytes at a million replies) and hashes one text at a time; a sorted array holds the same
+buckets in about 220 bytes a reply and build a million signatures in vectorised batches.
 Pure: the caller feeds the texts (see ``sellerdesk.services.compliance``).
 """
 
