@@ -135,7 +135,7 @@ def rule_scores(normalised: str, *, language: str) -> list[float]:
     return totals
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # about 4 MiB when full
 def _text_evidence(normalised: str, language: str) -> tuple[tuple[float, ...], frozenset[str]]:
     """The rule scores and model features of one text; kept for the texts seen lately (repeated
     subjects and short messages cost a look-up)."""
