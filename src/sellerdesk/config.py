@@ -91,7 +91,7 @@ STORE_KEYS: tuple[Key, ...] = (
         "SQS queue receiving the store's ORDER_CHANGE notifications (`sellerdesk orders listen`; AWS credentials "
         "from boto3's usual chain)."),
     Key("spapi_seller_id", str, None,
-        "The seller account's merchant token (Seller Central, Settings, Account Info, Merchant Token). A "
+        "The seller account's ID (merchant token), as ORDER_CHANGE notifications name it in SellerId. A "
         "notification for another SellerId is left in the queue and logged, not applied to this store."),
 )
 
