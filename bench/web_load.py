@@ -1,14 +1,16 @@
 """Web inbox under load: the first inbox page at 50 concurrent users, 1,000,000 messages in PostgreSQL.
 
 Run: ``.venv/bin/python -m bench.web_load [--count 1000000] [--users 50] [--requests 20]
-[--postgres URL]``.
+[--think 2] [--postgres URL]``.
 
 For each database size (a tiny baseline of ``--baseline`` messages, then ``--count``), a scratch
 PostgreSQL database is filled with :func:`bench.metrics.fill` (one store, 18 months of threads),
 a web user is added, and ``sellerdesk serve`` is started on a free loopback port in its own
-process. ``--users`` simulated agents then each sign in (their own session) and ask for
-``GET /inbox`` ``--requests`` times back to back, all at once, over httpx (asyncio, one
-connection per agent). Printed per size: requests, errors (any status but 200, or a failed
+process. ``--users`` simulated agents then each sign in (their own session, one after the other)
+and ask for ``GET /inbox`` ``--requests`` times, all at once, over httpx (asyncio, one
+connection per agent): first back to back (the worst case: every agent reloading without
+pause), then with a pause of 0 to 2 x ``--think`` seconds before each page (an agent reading
+the list). Printed per size and pace: requests, errors (any status but 200, or a failed
 connection), and the p50/p95/p99/max latency as the load generator saw it, from sending the
 request to the last byte of the page. The load generator shares the machine with the server,
 so the figures include its own waiting for the CPU; note the load average beside them.
@@ -20,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import re
 import socket
 import subprocess
@@ -133,9 +136,12 @@ async def sign_in(client: httpx.AsyncClient) -> None:
         raise SystemExit(f"signing in failed with status {answer.status_code}")
 
 
-async def agent(client: httpx.AsyncClient, *, requests: int, outcome: Outcome) -> None:
-    """One signed-in agent opening the inbox *requests* times, back to back."""
+async def agent(client: httpx.AsyncClient, *, requests: int, think: float, rng: random.Random,
+                outcome: Outcome) -> None:
+    """One signed-in agent opening the inbox *requests* times, pausing 0 to 2 x *think* seconds before each."""
     for _ in range(requests):
+        if think:
+            await asyncio.sleep(rng.uniform(0, 2 * think))
         began = time.perf_counter()
         try:
             response = await client.get("/inbox")
@@ -148,13 +154,16 @@ async def agent(client: httpx.AsyncClient, *, requests: int, outcome: Outcome) -
             outcome.error(str(response.status_code))
 
 
-async def drive(base: str, *, agents: int, requests: int) -> Outcome:
-    """Sign *agents* users in one after the other, warm the server with one page, then load the inbox at once.
+async def drive(base: str, *, agents: int, requests: int, thinks: tuple[float, ...],
+                seed: int) -> list[tuple[float, Outcome]]:
+    """Sign *agents* users in one after the other, warm the server with one page, then load the inbox at once,
+    once per think time.
 
     Agents sign in at different moments of a working day, so the sign-ins (each an argon2 check)
     are not part of the concurrent load.
     """
-    outcome = Outcome()
+    rng = random.Random(seed)
+    results = []
     async with contextlib.AsyncExitStack() as stack:
         clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=60))
                    for _ in range(agents)]
@@ -163,11 +172,16 @@ async def drive(base: str, *, agents: int, requests: int) -> Outcome:
         page = await clients[0].get("/inbox")  # the first page pays for cold caches
         rows = page.text.count(THREAD_LINK)
         print(f"  the inbox's first page lists {rows} threads", flush=True)
-        await asyncio.gather(*(agent(client, requests=requests, outcome=outcome) for client in clients))
-    return outcome
+        for think in thinks:
+            outcome = Outcome()
+            await asyncio.gather(*(agent(client, requests=requests, think=think, rng=rng, outcome=outcome)
+                                   for client in clients))
+            results.append((think, outcome))
+    return results
 
 
-def measure(server_url: str, *, count: int, agents: int, requests: int, seed: int) -> None:
+def measure(server_url: str, *, count: int, agents: int, requests: int, thinks: tuple[float, ...],
+            seed: int) -> None:
     """One database size: fill, serve, load, print."""
     with scratch_database(server_url) as url:
         if url is None:
@@ -175,9 +189,11 @@ def measure(server_url: str, *, count: int, agents: int, requests: int, seed: in
         print(f"postgresql, {count} messages:", flush=True)
         prepare(url, count=count, seed=seed)
         with web_app(url) as base:
-            outcome = asyncio.run(drive(base, agents=agents, requests=requests))
-        print(f"  inbox first page, {agents} concurrent users: {outcome.summary()}; "
-              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+            results = asyncio.run(drive(base, agents=agents, requests=requests, thinks=thinks, seed=seed))
+        for think, outcome in results:
+            pause = f"pauses of 0-{2 * think:g} s" if think else "back to back"
+            print(f"  inbox first page, {agents} concurrent users, {pause}: {outcome.summary()}; "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
 
 def main() -> None:
@@ -187,12 +203,15 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=1_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20, help="inbox pages each user asks for")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean pause of a user between pages, in seconds (also measured without pauses)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     args = parser.parse_args()
     print(f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
     for count in (args.baseline, args.count):
-        measure(args.postgres, count=count, agents=args.users, requests=args.requests, seed=args.seed)
+        measure(args.postgres, count=count, agents=args.users, requests=args.requests,
+                thinks=(0.0, args.think) if args.think else (0.0,), seed=args.seed)
 
 
 if __name__ == "__main__":
