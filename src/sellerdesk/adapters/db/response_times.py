@@ -56,18 +56,25 @@ def refresh_threads(connection: Connection, thread_ids: Collection[int]) -> None
 
 
 def rebuild(connection: Connection, *, batch_size: int = 500) -> None:
-    """Recompute every thread (after bulk writes that bypassed the ORM, and when migrating)."""
+    """Recompute every thread from scratch (after bulk writes that bypassed the ORM, and when migrating).
+
+    The derived tables are emptied first, so nothing stored needs reading back: the tables grow
+    inside one transaction, where PostgreSQL has no statistics on them and would scan them.
+    """
+    for table in (_facts, _months, _clocks):
+        connection.execute(delete(table))
     after = 0
     while True:
         ids = list(connection.scalars(select(_threads.c.id).where(_threads.c.id > after)
                                       .order_by(_threads.c.id).limit(batch_size)))
         if not ids:
             return
-        _refresh_chunk(connection, ids)
+        _refresh_chunk(connection, ids, empty=True)
         after = ids[-1]
 
 
-def _refresh_chunk(connection: Connection, thread_ids: list[int]) -> None:
+def _refresh_chunk(connection: Connection, thread_ids: list[int], *, empty: bool = False) -> None:
+    # empty: nothing is stored for these threads yet (a rebuild), so there is nothing to compare.
     _lock(connection, thread_ids)
     threads = connection.execute(select(_threads.c.id, _threads.c.store_id, _threads.c.assigned_to,
                                         _threads.c.marketplace).where(_threads.c.id.in_(thread_ids))).all()
@@ -81,8 +88,8 @@ def _refresh_chunk(connection: Connection, thread_ids: list[int]) -> None:
         waiting = waiting_since(facts)
         if waiting is not None:
             clocks[row.id] = (row.store_id, waiting)
-    _write_clocks(connection, thread_ids, clocks)
-    old = _stored_facts(connection, thread_ids, list(new))
+    _write_clocks(connection, [] if empty else thread_ids, clocks)
+    old = {} if empty else _stored_facts(connection, thread_ids, list(new))
     gone = [fact for key, fact in old.items() if new.get(key) != fact]
     come = [fact for key, fact in new.items() if old.get(key) != fact]
     if gone:
@@ -108,8 +115,9 @@ def _lock(connection: Connection, thread_ids: list[int]) -> None:
 
 
 def _write_clocks(connection: Connection, thread_ids: list[int], clocks: dict[int, tuple[int, datetime]]) -> None:
+    """Make the stored clocks of *thread_ids* (all others of *clocks* are known absent) equal *clocks*."""
     stored = {row.thread_id: (row.store_id, row.waiting_since) for row in connection.execute(
-        select(_clocks).where(_clocks.c.thread_id.in_(thread_ids)))}
+        select(_clocks).where(_clocks.c.thread_id.in_(thread_ids)))} if thread_ids else {}
     stale = [t for t in stored if stored[t] != clocks.get(t)]
     if stale:
         connection.execute(delete(_clocks).where(_clocks.c.thread_id.in_(stale)))
