@@ -14,7 +14,7 @@ The state machine is :mod:`sellerdesk.core.after_sales.states`; buyer messages a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
@@ -224,9 +224,17 @@ def mark_answered(store: SqlStore, row: ReplacementCase, *, now: datetime) -> No
 
 
 def list_cases(store: SqlStore, *, store_name: str | None = None, state: str | None = None,
-               in_progress: bool = False) -> list[dict[str, Any]]:
-    """Cases, newest first; of one store, in one state, or only those in progress."""
+               in_progress: bool = False, store_ids: Collection[int] | None = None,
+               marketplace: str | None = None, due_before: datetime | None = None) -> list[dict[str, Any]]:
+    """Cases, newest first; of one store (or of *store_ids*), one marketplace, in one state, only those in
+    progress, or only those whose buyer message is due before *due_before*."""
     query = select(ReplacementCase).order_by(ReplacementCase.requested_at.desc(), ReplacementCase.id.desc())
+    if store_ids is not None:
+        query = query.where(ReplacementCase.store_id.in_(store_ids))
+    if marketplace is not None:
+        query = query.where(ReplacementCase.marketplace == marketplace)
+    if due_before is not None:
+        query = query.where(ReplacementCase.due_at.is_not(None), ReplacementCase.due_at < due_before)
     if store_name is not None:
         query = query.join(Store, Store.id == ReplacementCase.store_id).where(Store.name == store_name)
     if state is not None:

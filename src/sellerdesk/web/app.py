@@ -30,6 +30,7 @@ from sellerdesk.web import (
     composer,
     dashboard,
     inbox,
+    replacements,
     thread_actions,
     thread_page,
 )
@@ -96,6 +97,7 @@ def create_app(config: Config, db: Database, *, settings: WebSettings) -> FastAP
     app.include_router(admin_users.router)
     app.include_router(admin_templates.router)
     app.include_router(cases.router)
+    app.include_router(replacements.router)
     _add_error_pages(app)
     return app
 
