@@ -24,6 +24,7 @@ from sellerdesk.errors import ConfigError, InputError, NotFoundError, SendBlocke
 from sellerdesk.services import after_sales, after_sales_ledger, after_sales_messages
 from sellerdesk.web.context import SignedIn, csrf_checked, now, render, signed_in, state
 from sellerdesk.web.dashboard import visible_stores
+from sellerdesk.web.i18n import _
 from sellerdesk.web.thread_page import render_thread
 
 router = APIRouter()
@@ -32,6 +33,11 @@ Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=5000)]
 Filter = Annotated[str, Query(max_length=40)]
 DUE = ("today", "overdue")
+PAGE_MESSAGES = (
+    _("approved"), _("refused"), _("unavailable"),
+    _("not_received"), _("damaged_defective"), _("missing_parts"), _("wrong_item"),
+)
+"""Case states and causes the pages show translated (the others are the thread page's)."""
 _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
