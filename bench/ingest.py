@@ -51,7 +51,6 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the tests' Dovecot helper
 from bench._postgres import scratch_database  # noqa: E402
 from sellerdesk.adapters.mailfiles import open_mail_files  # noqa: E402
 from sellerdesk.samples import generate_relay_mails  # noqa: E402
-from sellerdesk.services.parse_workers import default_workers  # noqa: E402
 
 CHUNK = 1000
 PROGRESS_SECONDS = 30.0
@@ -212,7 +211,7 @@ def main() -> None:
     parser.add_argument("--no-imap", action="store_true", help="skip the Dovecot ingest phases")
     parser.add_argument("--long", action="store_true",
                         help="long form: only the mbox and raw-INSERT baselines and the SQLite import")
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=int,
                         help="parse worker processes of import and ingest (default one per core; 0: in-process)")
     parser.add_argument("--corpus", type=Path,
                         help="keep the generated mbox at this path and reuse it when it exists (written once)")
@@ -226,6 +225,11 @@ def main() -> None:
     if args.phase:
         run_phase(args)
         return
+    if args.workers is None:
+        # Imported here: the phases' own processes must not carry sellerdesk's imports in their peak RSS.
+        from sellerdesk.services.parse_workers import default_workers
+
+        args.workers = default_workers()
     with tempfile.TemporaryDirectory(prefix="sellerdesk-bench-") as tmp:
         workdir = Path(tmp)
         mbox = args.corpus or workdir / "corpus.mbox"
