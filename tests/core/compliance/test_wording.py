@@ -28,6 +28,8 @@ from sellerdesk.core.compliance import Attachment, CheckContext, check
     ("Découvrez nos nouveaux produits.", "marketing"),
     ("Con el código de descuento AHORRA20 ahorra en su próxima compra.", "marketing"),
     ("Scopra i nostri nuovi prodotti.", "marketing"),
+    ("Scopra le novità del nostro negozio.", "marketing"),
+    ("Descubra las últimas novedades de nuestra tienda.", "marketing"),
     ("次回のご購入に使えるクーポンをお送りします。", "marketing"),
     ("Click here to unsubscribe.", "opt_out_link"),
     ("Hier können Sie sich abmelden.", "opt_out_link"),
@@ -62,6 +64,13 @@ def test_wording_blocks(text: str, rule: str) -> None:
     "Please cancel the order in your Amazon account if you no longer need it.",
     "Your postcode 10115 is in our delivery area; the code on the label is the tracking code.",
     "We offer a replacement or a refund, whichever you prefer.",
+    # "news" in the six languages: "novità" and "novedades" also name new products.
+    "We will let you know as soon as we have news.",
+    "Wir melden uns, sobald wir Neuigkeiten haben.",
+    "Nous vous écrirons dès que nous aurons des nouvelles.",
+    "Le escribiremos en cuanto tengamos novedades.",
+    "Le scriveremo appena avremo novità.",
+    "新しい情報が入り次第ご連絡します。",
 ])
 def test_wording_hard_negatives_pass(text: str) -> None:
     assert check(text).verdict == "pass", check(text).to_dict()

@@ -38,11 +38,17 @@ MARKETING = re.compile(
     r"|nos (?:nouveaux|autres) (?:produits|articles)|nouveautés\b|visitez notre boutique"
     # Spanish
     r"|c[óo]digo (?:de descuento|promocional|de cup[óo]n)|cup[óo]n(?:es)? de descuento"
-    r"|en su (?:próxima|proxima) (?:compra|pedido)|nuestros (?:nuevos|otros) productos|novedades\b"
-    r"|visite nuestra tienda"
+    r"|en su (?:próxima|proxima) (?:compra|pedido)|nuestros (?:nuevos|otros) productos|visite nuestra tienda"
+    # "novedades" and "novità" also mean news ("en cuanto tengamos novedades", "appena avremo novità"):
+    # only their promotional frames count.
+    r"|(?:descubr\w+|vea|mire|explore|eche un vistazo a) (?:(?:las|todas las|nuestras|últimas|ultimas) )*novedades"
+    r"|nuestras novedades|novedades (?:de|en|del) (?:nuestra |la )?(?:tienda|cat[áa]logo|colecci[óo]n|temporada)"
     # Italian
     r"|codice (?:sconto|promozionale|coupon)|sul (?:suo|tuo) prossimo (?:acquisto|ordine)"
-    r"|nei prossimi acquisti|i nostri (?:nuovi|altri) prodotti|novità\b|visita(?:te)? il nostro negozio"
+    r"|nei prossimi acquisti|i nostri (?:nuovi|altri) prodotti|visita(?:te)? il nostro negozio"
+    r"|(?:scopr\w+|guard\w+|esplor\w+|dia un'occhiata al?le) (?:(?:le|tutte le|nostre|ultime) )*novità"
+    r"|nostre novità|novità (?:in arrivo|della stagione|di stagione"
+    r"|(?:del|dal|nel|in) (?:nostro )?(?:negozio|catalogo|assortimento|shop|store))"
     # Japanese and Chinese
     r")|クーポン(?:コード)?|割引コード|プロモーションコード|次回(?:の)?(?:ご購入|お買い物|注文)|新商品|新製品|セール情報"
     r"|他の商品も|ストアをご覧|优惠券|折扣码|优惠码|下次购买|下单立减|新品|店铺其他|关注店铺"
