@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import UTC, datetime, timedelta
 
 from sellerdesk.config import Config, MailboxConfig, StoreConfig
-from sellerdesk.services import after_sales
+from sellerdesk.core.after_sales.order_report import ReportOrder
+from sellerdesk.services import after_sales, after_sales_ledger
 from sellerdesk.services.database import Database
 from tests.web.conftest import T0, add_mail, csrf_of, make_client, relay_mail, sign_in
 
@@ -20,11 +23,11 @@ CONFIG = Config(stores=(StoreConfig("acme-de", ("DE",)),), mailboxes=(MAILBOX,),
 BROKEN = "Der Wasserkocher kam kaputt an, der Deckel ist zerbrochen. Bitte schicken Sie Ersatz."
 
 
-def damaged_thread(db: Database, number: int = 70) -> int:
+def damaged_thread(db: Database, number: int = 70, at: datetime = T0) -> int:
     """A German buyer's message about a broken kettle for acme-de; its thread id."""
     with db.transaction() as store:
         store.ensure_mailbox(MAILBOX, now=T0)
-    return add_mail(db, "acme-de", relay_mail(number, text=BROKEN, domain="de"), at=T0)
+    return add_mail(db, "acme-de", relay_mail(number, text=BROKEN, domain="de", date=at), at=at)
 
 
 def signed(db: Database, name: str):  # type: ignore[no-untyped-def]
@@ -141,3 +144,36 @@ def test_a_thread_without_a_replacement_intent_says_why(seeded: Database) -> Non
     assert 'data-testid="replacement-action"' not in page.text
     assert refused.status_code == 422
     assert "give the cause" in refused.text
+
+
+def test_the_dashboard_shows_the_rate_its_level_the_work_due_and_the_charts(seeded: Database) -> None:
+    moment = datetime.now(UTC)
+    thread_id = damaged_thread(seeded, at=moment - timedelta(hours=1))
+    with seeded.transaction() as store:
+        after_sales_ledger.import_orders(store, store_name="acme-de", now=moment, orders=[
+            ReportOrder(f"302-{n:07d}-0000001", moment - timedelta(days=10), "DE", "shipped") for n in range(20)])
+        case = after_sales.open_from_thread(store, thread_id=thread_id, now=moment, actor="bob")
+        after_sales.advance_case(store, case_id=case["id"], to="approved", now=moment, actor="bob")
+        after_sales.advance_case(store, case_id=case["id"], to="shipped", now=moment, actor="bob", carrier="DHL",
+                                 tracking_number="JD0002")
+    admin, _admin_token = signed(seeded, "alice")
+    agent, _agent_token = signed(seeded, "bob")
+    with admin, agent:
+        page = admin.get("/dashboard")
+        chart = admin.get("/dashboard/after-sales/replacements-by-carrier.svg")
+        unknown = admin.get("/dashboard/after-sales/nothing.svg")
+        agent_page = agent.get("/dashboard")
+        other_store = agent.get("/dashboard/after-sales/after-sales-cost.svg?store=acme-us")
+        all_stores = agent.get("/dashboard/after-sales/after-sales-cost.svg")
+    section = re.sub(r"\s+", " ", page.text[page.text.index('id="replacement-rate"'):])
+    assert re.search(r"<td>acme-de</td><td>DE</td><td class=\"num\">1</td><td class=\"num\">20</td> "
+                     r"<td class=\"num\">5.00 %</td>", section)
+    assert 'data-testid="rate-level">over_limit' in section
+    assert f'href="/replacements/{case["id"]}"' in section  # shipped, tracking not uploaded yet
+    assert "upload the tracking number" in section
+    assert chart.status_code == 200
+    assert chart.headers["content-type"] == "image/svg+xml"
+    assert unknown.status_code == 404
+    assert "acme-us" not in agent_page.text.split('id="replacement-rate"')[1].split("</section>")[0]
+    assert other_store.status_code == 404
+    assert all_stores.status_code == 404  # an agent of some stores picks one

@@ -33,6 +33,8 @@ from sellerdesk.core.mime import decode_bytes
 from sellerdesk.errors import ConfigError, InputError
 
 RANKED_BY = ("sku", "carrier", "destination")
+CHART_NAMES = (*(f"replacements-by-{by}" for by in RANKED_BY), "after-sales-cost")
+"""The charts of :func:`report_charts`."""
 CANCELLED = ("cancelled", "canceled")  # report statuses (and the order cache's) of orders that do not count
 
 
@@ -169,16 +171,28 @@ def write_charts(figures: dict[str, Any], *, directory: Path, prefix: str = "") 
         ConfigError: matplotlib is not installed.  SellerdeskError: a file cannot be written.
     """
     written: list[Path] = []
+    for name, figure in report_charts(figures).items():
+        written += charts.save_figure(figure, directory / f"{prefix}{name}")
+    return written
+
+
+def report_charts(figures: dict[str, Any]) -> dict[str, Any]:
+    """The report's charts by name (:data:`CHART_NAMES`), as matplotlib figures.
+
+    Raises:
+        ConfigError: matplotlib is not installed.
+    """
+    drawn: dict[str, Any] = {}
     for by in RANKED_BY:
         ranked = figures["causes"][by][:15]
-        figure = charts.ranked_figure([str(r["value"]) for r in ranked], [int(r["replacements"]) for r in ranked],
-                                      title=f"Replacements by {by}, last 90 days")
-        written += charts.save_figure(figure, directory / f"{prefix}replacements-by-{by}")
+        drawn[f"replacements-by-{by}"] = charts.ranked_figure(
+            [str(r["value"]) for r in ranked], [int(r["replacements"]) for r in ranked],
+            title=f"Replacements by {by}, last 90 days")
     months = figures["months"]
-    figure = charts.monthly_cost_figure([m["month"] for m in months], [float(m["replacement_cost"]) for m in months],
-                                        [float(m["refunded"]) for m in months], currency=figures["currency"])
-    written += charts.save_figure(figure, directory / f"{prefix}after-sales-cost")
-    return written
+    drawn["after-sales-cost"] = charts.monthly_cost_figure(
+        [m["month"] for m in months], [float(m["replacement_cost"]) for m in months],
+        [float(m["refunded"]) for m in months], currency=figures["currency"])
+    return drawn
 
 
 def _orders_by_marketplace(store: SqlStore, store_id: int, *, start: datetime, end: datetime) -> Counter[str | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -22,9 +22,11 @@ from sellerdesk.adapters.db.tables import Store
 from sellerdesk.config import Config
 from sellerdesk.core.metrics import trailing_window
 from sellerdesk.errors import ConfigError
+from sellerdesk.services import after_sales_ledger
 from sellerdesk.services.charts import CHARTS, chart_figure
 from sellerdesk.services.dashboard import WINDOWS, response_overview, review_summary, workload
 from sellerdesk.web.context import SignedIn, now, render, signed_in, state
+from sellerdesk.web.dashboard_after_sales import after_sales_section
 from sellerdesk.web.i18n import _
 
 router = APIRouter()
@@ -109,7 +111,8 @@ def _view(repo: SqlStore, user: SignedIn, *, store: str | None, days: int | None
                 else [stores[chosen]], can_see_all=can_see_all, start=first, end=last, days=window_days, error=error)
 
 
-def _zone(config: Config, store: str | None) -> tzinfo:
+def store_zone(config: Config, store: str | None) -> tzinfo:
+    """The time zone of the store named *store* in *config* (UTC when unknown or not named)."""
     for shop in config.stores:
         if shop.name == store:
             try:
@@ -132,7 +135,8 @@ def dashboard_page(request: Request, user: User, store: Text = None,
                                      store_name=view.store) if view.allowed else None
         context = {"view": view, "overview": overview, "windows": WINDOWS, "charts": CHART_TITLES,
                    "work": workload(repo, store_ids=view.store_ids, now=moment),
-                   "ledger": review_summary(repo, store_ids=view.store_ids)}
+                   "ledger": review_summary(repo, store_ids=view.store_ids),
+                   "after_sales": _after_sales(repo, app.config, view, moment)}
     return render(request, "dashboard.html", context, user=user)
 
 
@@ -150,7 +154,33 @@ def chart_image(request: Request, user: User, chart: str, store: Text = None,
             raise HTTPException(status_code=404)
         try:
             figure = chart_figure(repo, chart, start=view.start, end=view.end, as_of=now(), store_name=view.store,
-                                  zone=_zone(app.config, view.store))
+                                  zone=store_zone(app.config, view.store))
+        except ConfigError as exc:
+            return Response(str(exc), status_code=503, media_type="text/plain")
+    return Response(charts.svg_bytes(figure), media_type="image/svg+xml")
+
+
+def _after_sales(repo: SqlStore, config: Config, view: View, moment: datetime) -> dict[str, Any] | None:
+    if not view.allowed:
+        return None
+    names = [view.store] if view.store is not None else view.stores
+    return after_sales_section(repo, config, store=view.store, now=moment,
+                               zones={name: store_zone(config, name) for name in names})
+
+
+@router.get("/dashboard/after-sales/{chart}.svg")
+def after_sales_chart(request: Request, user: User, chart: str, store: Text = None) -> Response:
+    """One after-sales chart of the store (or of every store, for a user who sees them all) as an SVG image."""
+    if chart not in after_sales_ledger.CHART_NAMES:
+        raise HTTPException(status_code=404)
+    app = state(request)
+    with app.db.reading() as repo:
+        visible, can_see_all = visible_stores(repo, user)
+        if (store and store not in visible) or (not store and not can_see_all):
+            raise HTTPException(status_code=404)
+        try:
+            figures = after_sales_ledger.report(repo, config=app.config, now=now(), store_name=store or None)
+            figure = after_sales_ledger.report_charts(figures)[chart]
         except ConfigError as exc:
             return Response(str(exc), status_code=503, media_type="text/plain")
     return Response(charts.svg_bytes(figure), media_type="image/svg+xml")
