@@ -1,5 +1,6 @@
 """The dashboard and the case composer in Debian's headless Chromium: charts load under the strict CSP,
-a case is composed, checked and recorded, and the pages switch to Chinese.
+a case is composed, checked and recorded, and the pages switch to Chinese; a replacement is opened from a
+thread, approved and shipped.
 
 Needs ``/usr/bin/chromium`` (``apt-get install chromium``): skipped without it, failed under CI=true.
 """
@@ -20,6 +21,8 @@ from tests.desk_rows import add_message, add_thread
 from tests.web.browser import chromium, serving
 from tests.web.conftest import SECRET
 from tests.web.test_browser import sign_in
+from tests.web.test_replacements import CONFIG as REPLACEMENT_CONFIG
+from tests.web.test_replacements import damaged_thread
 
 
 @pytest.fixture(scope="module")
@@ -82,5 +85,33 @@ def test_dashboard_charts_and_a_composed_case(browser: Browser, sqlite_db: Datab
         expect(page.get_by_test_id("case-status")).to_have_text("未结")
         page.goto(f"{base}/dashboard")
         expect(page.get_by_role("heading", name="联系响应时间")).to_be_visible()
+        context.close()
+    assert problems == []
+
+
+def test_a_replacement_opened_from_a_thread_is_approved_and_shipped(browser: Browser, sqlite_db: Database) -> None:
+    thread_id = damaged_thread(sqlite_db)
+    app = create_app(REPLACEMENT_CONFIG, sqlite_db, settings=WebSettings(secret_key=SECRET, secure_cookies=False))
+    problems: list[str] = []
+    with serving(app) as base:
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        sign_in(page, base)
+        page.goto(f"{base}/threads/{thread_id}")
+        page.get_by_role("button", name="Open a replacement").click()
+        expect(page.get_by_test_id("done")).to_contain_text("Replacement case opened")
+        expect(page.get_by_test_id("replacement-state")).to_have_text("requested")
+        page.get_by_role("button", name="Approve").click()
+        expect(page.get_by_test_id("replacement-state")).to_have_text("approved")
+        page.get_by_label("Carrier", exact=True).fill("DHL")
+        page.get_by_label("Tracking number").fill("JD014600006281230801")
+        page.get_by_role("button", name="Ship").click()
+        expect(page.get_by_test_id("replacement-state")).to_have_text("shipped")
+        page.get_by_role("link", name="Replacements").first.click()
+        expect(page.get_by_test_id("replacements")).to_contain_text("shipped")
+        page.goto(f"{base}/threads/{thread_id}")
+        page.get_by_role("button", name="Open a replacement").click()
+        expect(page.get_by_test_id("done")).to_contain_text("already has a replacement case in progress")
         context.close()
     assert problems == []
