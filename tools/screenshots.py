@@ -1,7 +1,8 @@
 """Take the README's screenshots: the demo inbox, a thread with its order and the live check, the dashboard, a
-case being composed, the inbox in Chinese.
+case being composed, the replacements list, the inbox in Chinese.
 
-Run from the repository root: ``.venv/bin/python -m tools.screenshots`` (needs Debian's chromium).
+Run from the repository root: ``.venv/bin/python -m tools.screenshots [NAME.png ...]`` (needs Debian's
+chromium); with names, only those files are written.
 It writes a demo database in a temporary folder, loads the demo orders from the SP-API emulator (as
 ``sellerdesk run`` does), serves the web app on a free loopback port
 and saves PNGs to ``docs/screenshots/``.
@@ -28,6 +29,7 @@ from sellerdesk.web.app import create_app
 from sellerdesk.web.settings import WebSettings, random_secret
 
 OUT = Path("docs/screenshots")
+SHOTS = ("inbox.png", "thread.png", "dashboard.png", "case.png", "replacements.png", "inbox-zh.png")
 VIEWPORT: ViewportSize = {"width": 1366, "height": 860}
 DRAFT = ("Hello, thank you for your message. Your parcel left our warehouse yesterday. If you are happy with it, "
          "please leave us a 5-star review and we will send you a $10 gift card! Questions? Write to "
@@ -72,8 +74,27 @@ def open_thread_with_order(page: Page) -> None:
     raise RuntimeError("no thread of the demo inbox shows its order; is the emulator seeded with the demo orders?")
 
 
-def main() -> int:
-    """Build the demo, snap the pages, print where the files went."""
+def open_replacements(page: Page, base: str) -> None:
+    """Open a replacement from a demo thread about a damaged item, approve it, and show the cases list."""
+    page.goto(f"{base}/inbox?intent=damaged_defective")
+    page.locator("tr.row a").first.click()
+    page.click("[data-testid=replacement-action] button")
+    page.click("button[data-step=approved]")
+    page.goto(f"{base}/replacements")
+
+
+def main(argv: list[str]) -> int:
+    """Build the demo, snap the pages (all, or those named in *argv*), print where the files went."""
+    names = argv or list(SHOTS)
+    unknown = sorted(set(names) - set(SHOTS))
+    if unknown:
+        print(f"unknown screenshot(s) {', '.join(unknown)}; choose from {', '.join(SHOTS)}", file=sys.stderr)
+        return 2
+
+    def snap(page: Page, name: str, *, full_page: bool = False) -> None:
+        if name in names:
+            page.screenshot(path=OUT / name, full_page=full_page)
+
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
@@ -90,28 +111,30 @@ def main() -> int:
             with serving(app) as base:
                 page = browser.new_page(viewport=VIEWPORT, locale="en-US")
                 sign_in(page, base)
-                page.screenshot(path=OUT / "inbox.png")
+                snap(page, "inbox.png")
                 open_thread_with_order(page)
                 page.get_by_test_id("get-draft").click()
                 page.wait_for_selector("[data-testid=suggestion]")
                 page.fill("#reply-text", DRAFT)
                 page.wait_for_selector("#findings li")
-                page.screenshot(path=OUT / "thread.png", full_page=True)
+                snap(page, "thread.png", full_page=True)
                 page.goto(f"{base}/dashboard?days=30")
                 for image in page.locator("main img").all():  # lazily loaded: bring each into view
                     image.scroll_into_view_if_needed()
                     expect(image).to_have_js_property("complete", True, timeout=60_000)
-                page.screenshot(path=OUT / "dashboard.png", full_page=True)
+                snap(page, "dashboard.png", full_page=True)
                 compose_case(page, base)
-                page.screenshot(path=OUT / "case.png", full_page=True)
+                snap(page, "case.png", full_page=True)
+                open_replacements(page, base)
+                snap(page, "replacements.png", full_page=True)
                 page.click("[data-testid=lang-zh_Hans]")
                 page.goto(f"{base}/inbox")
-                page.screenshot(path=OUT / "inbox-zh.png")
+                snap(page, "inbox-zh.png")
             browser.close()
-    for name in ("inbox.png", "thread.png", "dashboard.png", "case.png", "inbox-zh.png"):
+    for name in names:
         print(OUT / name)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
