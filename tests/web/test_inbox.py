@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 from fastapi.testclient import TestClient
 
 from sellerdesk.services.database import Database
 from sellerdesk.services.inbox_view import InboxFilter, list_inbox
+from sellerdesk.services.workflow import set_state
 from sellerdesk.web.inbox import Clock
 from tests.web.conftest import T0, add_mail, make_client, relay_mail, sign_in
 
@@ -72,6 +74,33 @@ def test_filters_and_search(seeded: Database) -> None:
         assert found(q="WATERPROOF kettle") == [ids["new"]]
         assert found(q="zoe") == [ids["mid"]]
         assert found(q="100%_") == []
+
+
+def test_every_state_is_offered_and_on_hold_filters_by_the_latest_reason(seeded: Database) -> None:
+    ids = fill(seeded)
+    with seeded.transaction() as store:
+        hold = partial(set_state, store, actor="alice", now=T0 + timedelta(hours=6))
+        hold(thread_id=ids["late"], state="on_hold", reason="escalated")
+        hold(thread_id=ids["mid"], state="on_hold", reason="escalated")
+        hold(thread_id=ids["mid"], state="open")
+        hold(thread_id=ids["mid"], state="on_hold", reason="suspicious")
+        hold(thread_id=ids["new"], state="waiting_on_buyer")
+    with make_client(seeded) as client:
+        sign_in(client, "alice")
+        page = client.get("/inbox").text
+
+        def found(state: str) -> list[int]:
+            return sorted(thread_ids(client.get("/inbox", params={"state": state}).text))
+
+        assert found("on_hold") == sorted([ids["late"], ids["mid"]])
+        assert found("on_hold:escalated") == [ids["late"]]
+        assert found("on_hold:suspicious") == [ids["mid"]]
+        assert found("on_hold:waiting_for_information") == []
+        assert found("waiting_on_buyer") == [ids["new"]]
+        assert found("open") == [ids["de"]]
+    for value in ("new", "open", "waiting_on_buyer", "on_hold", "on_hold:suspicious",
+                  "on_hold:waiting_for_information", "on_hold:escalated", "answered", "closed"):
+        assert f'<option value="{value}"' in page
 
 
 def test_an_answered_thread_has_no_deadline_and_goes_last(seeded: Database) -> None:

@@ -17,19 +17,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import Attachment, Buyer, Message, Store, Thread, ThreadClock
+from sellerdesk.adapters.db.tables import Attachment, AuditEntry, Buyer, Message, Store, Thread, ThreadClock
 from sellerdesk.core.sla import due_at
+from sellerdesk.core.workflow import HOLD_REASONS, ThreadState
 
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 ASIN = re.compile(r"^[A-Z0-9]{10}$", re.IGNORECASE)
-THREAD_STATES = ("open", "answered", "closed")
 
 
 @dataclass(frozen=True)
 class InboxFilter:
-    """The inbox filters; ``None`` or an empty string means "any"."""
+    """The inbox filters; ``None`` or an empty string means "any".
+
+    ``state`` is a thread state, or ``on_hold:<reason>`` for the threads on hold for one of
+    :data:`~sellerdesk.core.workflow.HOLD_REASONS`.
+    """
 
     store: str | None = None
     marketplace: str | None = None
@@ -152,7 +157,10 @@ def _matching(query: Select[Any], filters: InboxFilter) -> Select[Any]:
     if filters.marketplace:
         query = query.where(Thread.marketplace == filters.marketplace.upper())
     if filters.state:
-        query = query.where(Thread.state == filters.state)
+        state, _, reason = filters.state.partition(":")
+        query = query.where(Thread.state == state)
+        if reason:
+            query = query.where(_held_for(reason))
     if filters.intent:
         query = query.where(_has_message(Message.intent == filters.intent))
     if filters.language:
@@ -160,6 +168,24 @@ def _matching(query: Select[Any], filters: InboxFilter) -> Select[Any]:
     if filters.query and filters.query.strip():
         query = query.outerjoin(Buyer, Buyer.id == Thread.buyer_id).where(_search(filters.query))
     return query
+
+
+def _held_for(reason: str) -> ColumnElement[bool]:
+    """The thread's latest state change gave *reason*: the hold reason is kept in the audit log."""
+    change = aliased(AuditEntry)
+    latest = (select(func.max(change.id)).where(change.thread_id == Thread.id, change.action == "thread.state")
+              .correlate(Thread).scalar_subquery())
+    return exists().where(AuditEntry.id == latest, AuditEntry.detail["reason"].as_string() == reason)
+
+
+def state_choices() -> list[str]:
+    """Every thread state in workflow order, each hold reason after ``on_hold`` as ``on_hold:<reason>``."""
+    choices = []
+    for state in ThreadState:
+        choices.append(state.value)
+        if state is ThreadState.ON_HOLD:
+            choices += [f"{state.value}:{reason}" for reason in HOLD_REASONS]
+    return choices
 
 
 def _rows(store: SqlStore, ids: list[int]) -> list[InboxRow]:
@@ -196,7 +222,7 @@ def filter_choices(store: SqlStore, *, store_ids: list[int]) -> dict[str, list[s
         "store": stores,
         "marketplace": sorted({m for m in store.session.scalars(
             select(Thread.marketplace).where(Thread.store_id.in_(store_ids)).distinct()) if m}),
-        "state": list(THREAD_STATES),
+        "state": state_choices(),
         "intent": sorted({i for i in store.session.scalars(
             select(Message.intent).where(in_stores).distinct()) if i}),
         "language": sorted({lang for lang in store.session.scalars(

@@ -71,7 +71,7 @@ def home() -> Response:
 
 @router.get("/inbox")
 def inbox_page(request: Request, user: User, store: Text = None, marketplace: Text = None,
-               thread_state: Annotated[str | None, Query(alias="state", max_length=20)] = None,
+               thread_state: Annotated[str | None, Query(alias="state", max_length=40)] = None,
                intent: Text = None, language: Text = None, q: Text = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     """Every thread the user may see, soonest-due first, filtered and searched; htmx gets the rows only."""
