@@ -10,10 +10,11 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sellerdesk.config import Config, MailboxConfig, StoreConfig
 from sellerdesk.core.after_sales.order_report import ReportOrder
-from sellerdesk.services import after_sales, after_sales_ledger
+from sellerdesk.services import after_sales, after_sales_ledger, refunds, returns
 from sellerdesk.services.database import Database
 from tests.web.conftest import T0, add_mail, csrf_of, make_client, relay_mail, sign_in
 
@@ -177,3 +178,36 @@ def test_the_dashboard_shows_the_rate_its_level_the_work_due_and_the_charts(seed
     assert "acme-us" not in agent_page.text.split('id="replacement-rate"')[1].split("</section>")[0]
     assert other_store.status_code == 404
     assert all_stores.status_code == 404  # an agent of some stores picks one
+
+
+def test_the_case_shows_the_orders_refunds_and_returns_and_an_agent_reviews_a_return(seeded: Database) -> None:
+    thread_id = damaged_thread(seeded)
+    with seeded.transaction() as store:
+        case = after_sales.open_from_thread(store, thread_id=thread_id, now=T0, actor="bob")
+        asked = returns.record_return(store, store_name="acme-de", order_id=case["order_id"], marketplace="DE",
+                                      reason="damaged", requested_at=T0, now=T0, actor="bob")
+        refunds.record_refund(store, store_name="acme-de", order_id=case["order_id"], amount=Decimal("12.50"),
+                              currency="EUR", fx_rate=Decimal(1), ledger_currency="EUR", reason="lid broken",
+                              now=T0, actor="bob", case_id=case["id"])
+    viewer, viewer_token = signed(seeded, "vera")
+    agent, agent_token = signed(seeded, "bob")
+    url = f"/replacements/{case['id']}"
+    with viewer, agent:
+        seen = viewer.get(url)
+        refused = viewer.post(f"{url}/returns/{asked['id']}", data={"decision": "approved", "csrf_token": viewer_token})
+        unknown = agent.post(f"{url}/returns/{asked['id'] + 99}", data={"decision": "approved",
+                                                                        "csrf_token": agent_token})
+        wrong = agent.post(f"{url}/returns/{asked['id']}", data={"decision": "maybe", "csrf_token": agent_token})
+        reviewed = agent.post(f"{url}/returns/{asked['id']}", data={
+            "decision": "approved", "note": "photo shows the broken lid", "csrf_token": agent_token})
+    assert "12.50 EUR · lid broken" in seen.text
+    assert f'data-testid="return-{asked["id"]}"' in seen.text
+    assert f'action="{url}/returns/' not in seen.text  # viewers read only
+    assert refused.status_code == 403
+    assert unknown.status_code == 404
+    assert wrong.status_code == 422
+    assert "unknown decision" in wrong.text
+    assert "The return request was reviewed" in reviewed.text
+    with seeded.reading() as store:
+        assert [(r["state"], r["reviewed_by"]) for r in returns.list_returns(store)] == [("approved", "bob")]
+    assert audit_actions(seeded)[-1] == ("bob", "after_sales.return_reviewed")

@@ -10,6 +10,7 @@ the reason.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +22,7 @@ from sellerdesk.adapters.db.store import SqlStore
 from sellerdesk.core.after_sales.states import STATES, TRANSITIONS, closing_gaps
 from sellerdesk.core.outbox import Actor
 from sellerdesk.errors import ConfigError, InputError, NotFoundError, SendBlockedError
-from sellerdesk.services import after_sales, after_sales_ledger, after_sales_messages
+from sellerdesk.services import after_sales, after_sales_ledger, after_sales_messages, refunds, returns
 from sellerdesk.web.context import SignedIn, csrf_checked, now, render, signed_in, state
 from sellerdesk.web.dashboard import visible_stores
 from sellerdesk.web.i18n import _
@@ -36,8 +37,9 @@ DUE = ("today", "overdue")
 PAGE_MESSAGES = (
     _("approved"), _("refused"), _("unavailable"),
     _("not_received"), _("damaged_defective"), _("missing_parts"), _("wrong_item"),
+    _("damaged"), _("defective"), _("not_as_described"), _("no_longer_needed"), _("arrived_late"), _("other"),
 )
-"""Case states and causes the pages show translated (the others are the thread page's)."""
+"""Case states, causes and return reasons the pages show translated (the others are the thread page's)."""
 _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -116,7 +118,17 @@ def _case(request: Request, user: SignedIn, repo: SqlStore, case_id: int, *, don
     gaps = closing_gaps(after_sales.state_of(after_sales.get_case(repo, case_id)))
     return render(request, "replacement.html", {
         "case": case, "draft": draft, "next_steps": TRANSITIONS[case["state"]], "gaps": gaps, "done": done,
-        "error": error, "now": now()}, user=user, status_code=422 if error else 200)
+        "returns": _of_order(repo, user, case_id, returns.list_returns),
+        "refunds": _of_order(repo, user, case_id, refunds.list_refunds),
+        "decisions": returns.DECISIONS, "error": error, "now": now()}, user=user, status_code=422 if error else 200)
+
+
+def _of_order(repo: SqlStore, user: SignedIn, case_id: int,
+              listing: Callable[..., list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The return requests or refunds (*listing*) of the case's store about the case's order."""
+    row = after_sales.get_case(repo, case_id)
+    names = {number: name for name, number in visible_stores(repo, user)[0].items()}
+    return [item for item in listing(repo, store_name=names[row.store_id]) if item["order_id"] == row.order_id]
 
 
 def _redo(request: Request, user: SignedIn, case_id: int, exc: Exception) -> Response:
@@ -154,6 +166,23 @@ def queue_message(request: Request, user: User, case_id: int, text: Long = "") -
     except (InputError, SendBlockedError, ConfigError) as exc:
         return _redo(request, user, case_id, exc)
     return RedirectResponse(f"/replacements/{case_id}?done=queued", status_code=303)
+
+
+@router.post("/replacements/{case_id}/returns/{return_id}", dependencies=[Depends(csrf_checked)])
+def review_return(request: Request, user: User, case_id: int, return_id: int, decision: Short = "",
+                  note: Long = "") -> Response:
+    """Record the review of a return request of the case's order (approved or refused, with a note)."""
+    _acting(user)
+    try:
+        with state(request).db.transaction() as repo:
+            of_order = _of_order(repo, user, _visible(repo, user, case_id), returns.list_returns)
+            if return_id not in {r["id"] for r in of_order}:
+                raise HTTPException(status_code=404)
+            returns.review_return(repo, return_id=return_id, decision=decision, now=now(), actor=user.name,
+                                  note=note.strip() or None)
+    except InputError as exc:
+        return _redo(request, user, case_id, exc)
+    return RedirectResponse(f"/replacements/{case_id}?done=reviewed", status_code=303)
 
 
 @router.post("/threads/{thread_id}/replacement", dependencies=[Depends(csrf_checked)])
