@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.servers import require_program
+from tests.servers import free_port, require_program
 
 MAIL_UID = 65534  # nobody: Dovecot will not serve mail as root
 MAIL_GID = 65534
@@ -70,14 +70,6 @@ service anvil {{
   chroot =
 }}
 """
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

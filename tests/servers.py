@@ -21,6 +21,14 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def tcp_reachable(host: str, port: int, timeout: float = 0.5) -> bool:
     """True when something accepts TCP connections at *host*:*port*."""
     try:

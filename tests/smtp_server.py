@@ -9,7 +9,6 @@ test sees exactly what a misbehaving real server would show it.
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 import threading
@@ -25,6 +24,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from tests.servers import free_port
 
 
 class Fault(StrEnum):
@@ -112,14 +113,6 @@ class SmtpSink:
         if fault is Fault.DROP_AFTER_ACCEPT:
             server.transport.abort()
         return "250 2.0.0 Ok: queued"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class _Authenticator:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from sellerdesk.adapters.db.tables import CachedOrder
 from sellerdesk.services.database import open_database
-from tests.smtp_server import free_port
+from tests.servers import free_port
 
 SELLERDESK = [sys.executable, "-m", "sellerdesk"]
 

@@ -11,8 +11,9 @@ import pytest
 from sellerdesk.adapters.imap import ImapMailSource
 from sellerdesk.config import MailboxConfig
 from sellerdesk.errors import MailAuthError, MailConnectError, MailError
-from tests.dovecot import PASSWORD, USER, Dovecot, free_port, running_dovecot
+from tests.dovecot import PASSWORD, USER, Dovecot, running_dovecot
 from tests.mails import buyer_mail
+from tests.servers import free_port
 
 pytestmark = pytest.mark.dovecot
 

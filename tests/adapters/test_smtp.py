@@ -16,8 +16,8 @@ from sellerdesk.config import MailboxConfig
 from sellerdesk.core.outbox import AttemptOutcome
 from sellerdesk.core.reply_mail import ReplyHeaders, build_reply
 from sellerdesk.errors import ConfigError, MailAuthError, MailConnectError, MailPermanentError, MailTemporaryError
-from tests.servers import require_program
-from tests.smtp_server import Fault, SmtpSink, free_port, running_sink, self_signed
+from tests.servers import free_port, require_program
+from tests.smtp_server import Fault, SmtpSink, running_sink, self_signed
 
 ALIAS = "q8w7e6r5t4+b2@marketplace.amazon.com"
 

@@ -6,7 +6,7 @@ import pytest
 
 from sellerdesk.config import MailboxConfig, StoreConfig
 from sellerdesk.services.connections import probe_mailbox, probe_spapi
-from tests.web.browser import free_port
+from tests.servers import free_port
 
 
 def test_a_send_only_mailbox_has_no_login_to_test() -> None:

@@ -24,8 +24,9 @@ from sellerdesk.services.ingest import (
     ingest_mailbox,
     watch_mailboxes,
 )
-from tests.dovecot import PASSWORD, Dovecot, free_port, running_dovecot
+from tests.dovecot import PASSWORD, Dovecot, running_dovecot
 from tests.mails import buyer_mail, malformed_mail
+from tests.servers import free_port
 
 pytestmark = pytest.mark.dovecot
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)

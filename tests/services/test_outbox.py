@@ -37,7 +37,8 @@ from sellerdesk.services.outbox import (
 )
 from sellerdesk.services.storing import store_mail
 from tests.outbox_worker import crash_after_claim
-from tests.smtp_server import Fault, SmtpSink, free_port, running_sink
+from tests.servers import free_port
+from tests.smtp_server import Fault, SmtpSink, running_sink
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AGENT = Actor("amy", "agent")

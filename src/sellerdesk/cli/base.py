@@ -29,6 +29,8 @@ config_option = click.option(
     help="Configuration file (default: $SELLERDESK_CONFIG or ./sellerdesk.toml).",
 )
 
+actor_option = click.option("--as", "actor", default=None, metavar="USER", help="Who acts (default: the local login).")
+
 
 def load(config_path: str | None) -> Config:
     """Load the configuration for a command (errors become clean CLI messages)."""

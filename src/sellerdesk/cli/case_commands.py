@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import click
 
-from sellerdesk.cli.base import cli, config_option, handle_errors, load
+from sellerdesk.cli.base import actor_option, cli, config_option, handle_errors, load
 from sellerdesk.cli.store_commands import database_url_option
 from sellerdesk.core.case_topics import TOPIC_KEYS, TOPICS
 from sellerdesk.errors import InputError
@@ -22,7 +22,6 @@ from sellerdesk.services import cases
 from sellerdesk.services.wiring import build_services
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-actor_option = click.option("--as", "actor", default=None, metavar="USER", help="Who acts (default: the local login).")
 
 
 def _actor(name: str | None) -> str:

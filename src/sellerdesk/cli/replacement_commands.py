@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from sellerdesk.cli.base import cli, config_option, handle_errors, load
+from sellerdesk.cli.base import actor_option, cli, config_option, handle_errors, load
 from sellerdesk.cli.jsonl import open_input, require, run_batch
 from sellerdesk.cli.store_commands import database_url_option
 from sellerdesk.core.after_sales.money import costs_from, parse_amount, parse_currency, rate_from
@@ -30,7 +30,6 @@ from sellerdesk.services import after_sales, after_sales_ledger, after_sales_mes
 from sellerdesk.services.replies import actor_named
 from sellerdesk.services.wiring import Services, build_services
 
-actor_option = click.option("--as", "actor", default=None, metavar="USER", help="Who acts (default: the local login).")
 store_option = click.option("--store", "store_name", default=None, metavar="NAME", help="Only this store.")
 now_option = click.option("--now", "now_text", default=None, metavar="ISO8601", help="The moment (default: now).")
 
