@@ -211,3 +211,27 @@ def test_the_case_shows_the_orders_refunds_and_returns_and_an_agent_reviews_a_re
     with seeded.reading() as store:
         assert [(r["state"], r["reviewed_by"]) for r in returns.list_returns(store)] == [("approved", "bob")]
     assert audit_actions(seeded)[-1] == ("bob", "after_sales.return_reviewed")
+
+
+def test_an_agent_records_the_costs_with_the_rate_to_the_ledger_currency(seeded: Database) -> None:
+    thread_id = damaged_thread(seeded)
+    with seeded.transaction() as store:
+        case = after_sales.open_from_thread(store, thread_id=thread_id, now=T0, actor="bob")
+    agent, token = signed(seeded, "bob")
+    url = f"/replacements/{case['id']}/costs"
+    costs = {"cost_item": "19.90", "cost_packing": "1.10", "cost_postage": "4.99", "currency": "eur",
+             "csrf_token": token}
+    with agent:
+        no_rate = agent.post(url, data=costs)
+        bad_amount = agent.post(url, data={**costs, "cost_item": "lots", "fx_rate": "1.08"})
+        recorded = agent.post(url, data={**costs, "fx_rate": "1.08"})
+    assert no_rate.status_code == 422
+    assert "fx_rate" in no_rate.text
+    assert bad_amount.status_code == 422
+    assert "cost_item" in bad_amount.text
+    assert "The costs were recorded" in recorded.text
+    with seeded.reading() as store:
+        row = after_sales.get_case(store, case["id"])
+        assert (row.cost_item, row.cost_packing, row.cost_postage, row.cost_currency, row.fx_rate) == (
+            Decimal("19.90"), Decimal("1.10"), Decimal("4.99"), "EUR", Decimal("1.08"))
+    assert audit_actions(seeded)[-1] == ("bob", "after_sales.costs")

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from sellerdesk.adapters.db.store import SqlStore
+from sellerdesk.core.after_sales.money import costs_from
 from sellerdesk.core.after_sales.states import STATES, TRANSITIONS, closing_gaps
 from sellerdesk.core.outbox import Actor
 from sellerdesk.errors import ConfigError, InputError, NotFoundError, SendBlockedError
@@ -166,6 +167,25 @@ def queue_message(request: Request, user: User, case_id: int, text: Long = "") -
     except (InputError, SendBlockedError, ConfigError) as exc:
         return _redo(request, user, case_id, exc)
     return RedirectResponse(f"/replacements/{case_id}?done=queued", status_code=303)
+
+
+@router.post("/replacements/{case_id}/costs", dependencies=[Depends(csrf_checked)])
+def record_costs(request: Request, user: User, case_id: int, cost_item: Short = "0", cost_packing: Short = "0",
+                 cost_postage: Short = "0", currency: Short = "", fx_rate: Short = "") -> Response:
+    """Record what the replacement cost (item, packing, postage, currency and the rate to the ledger currency)."""
+    _acting(user)
+    app = state(request)
+    try:
+        costs = costs_from({"cost_item": cost_item or "0", "cost_packing": cost_packing or "0",
+                            "cost_postage": cost_postage or "0", "currency": currency.strip().upper(),
+                            "fx_rate": fx_rate.strip() or None},
+                           ledger_currency=after_sales_ledger.ledger_currency(app.config))
+        with app.db.transaction() as repo:
+            after_sales.record_costs(repo, case_id=_visible(repo, user, case_id), costs=costs, now=now(),
+                                     actor=user.name)
+    except (InputError, ConfigError) as exc:
+        return _redo(request, user, case_id, exc)
+    return RedirectResponse(f"/replacements/{case_id}?done=costs", status_code=303)
 
 
 @router.post("/replacements/{case_id}/returns/{return_id}", dependencies=[Depends(csrf_checked)])
