@@ -88,6 +88,16 @@ def test_a_mail_that_kills_its_worker_is_quarantined_and_the_batch_stored(db: Da
         row for row in shape(db, "alone") if row[0] != parsed.message_key]
 
 
+def test_a_batch_submitted_after_a_worker_died_is_parsed_by_a_new_pool() -> None:
+    mails = corpus()[:4]
+    with ParseWorkers(1, parse=crash_on_killer) as workers:
+        doomed = workers.submit([KILLER + mails[0]])
+        # Submit until the pool is known broken: the next batch must still be parsed, by a fresh pool.
+        later = [workers.submit(mails) for _ in range(3)]
+        assert doomed([0]) == [(None, CRASH_REASON)]
+        assert all(pending([0, 1, 2, 3]) == parse_each(mails) for pending in later)
+
+
 def test_zero_workers_means_in_process_and_fewer_is_refused() -> None:
     with open_parse_workers(0) as none:
         assert none is None

@@ -98,11 +98,24 @@ class ParseWorkers:
 
     def submit(self, raws: Sequence[bytes]) -> PendingParses:
         """Start parsing *raws* (in chunks of :attr:`chunk` mails); the returned object collects the results."""
-        with self._lock:
-            pool = self._pool
         size = self.chunk
         chunks = [list(raws[start:start + size]) for start in range(0, len(raws), size)]
-        return PendingParses(self, pool, [(chunk, pool.submit(_parse_chunk, self._parse, chunk)) for chunk in chunks])
+        with self._lock:
+            pool = self._pool
+        try:
+            tasks = [(chunk, pool.submit(_parse_chunk, self._parse, chunk)) for chunk in chunks]
+        except BrokenProcessPool:  # a worker died on an earlier batch before its results were collected
+            with self._lock:
+                pool = self._replace(pool)
+            tasks = [(chunk, pool.submit(_parse_chunk, self._parse, chunk)) for chunk in chunks]
+        return PendingParses(self, pool, tasks)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        # Called with the lock held: the working pool, a new one if *broken* is still the current one.
+        if self._pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool(self.workers)
+        return self._pool
 
     def settle_broken(self, broken: ProcessPoolExecutor, raws: list[bytes]) -> list[ParseResult]:
         """Parse *raws*, lost with the *broken* pool, one at a time (a fresh process each time one dies).
@@ -110,9 +123,7 @@ class ParseWorkers:
         The broken pool is replaced, unless another caller did so already.
         """
         with self._lock:
-            if self._pool is broken:
-                broken.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool(self.workers)
+            self._replace(broken)
             return [self._parse_alone(raw) for raw in raws]
 
     def _parse_alone(self, raw: bytes) -> ParseResult:
