@@ -185,6 +185,7 @@ class Message(Base):
         Index("ix_messages_store_received", "store_id", "received_at"),
         Index("ix_messages_rfc_message_id", "message_id"),
         Index("ix_messages_raw_mail_id", "raw_mail_id"),
+        Index("ix_messages_store_buyer_received", "store_id", "buyer_alias", "received_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
@@ -269,7 +270,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))  # a user name, or "system:<job>"
     action: Mapped[str] = mapped_column(String(60))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
