@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -103,3 +106,53 @@ def test_zero_workers_means_in_process_and_fewer_is_refused() -> None:
         assert none is None
     with pytest.raises(ValueError, match="0 \\(parse in-process\\) or more"):
         open_parse_workers(-1)
+
+
+POOL_THEN_WAIT = """
+import sys, time
+from sellerdesk.services.parse_workers import ParseWorkers
+from tests.services.test_store_batch import corpus
+with ParseWorkers(1) as workers:
+    workers.submit(corpus()[:2])([0])
+    print("parsed", flush=True)
+    time.sleep(600)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
+def test_workers_end_when_their_parent_is_killed() -> None:
+    with subprocess.Popen([sys.executable, "-c", POOL_THEN_WAIT], stdout=subprocess.PIPE, text=True,
+                          cwd=Path(__file__).parents[2]) as parent:
+        try:
+            assert parent.stdout is not None
+            assert parent.stdout.readline().strip() == "parsed"
+            workers = [pid for pid in _children(parent.pid) if "multiprocessing" in
+                       (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace")]
+            assert workers, "the pool's worker process was not found"
+        finally:
+            parent.kill()
+    deadline = time.monotonic() + 60  # a liveness wait, not a speed bound: workers check every second
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,6 +38,7 @@ B = TypeVar("B")
 ParseOne = Callable[[bytes], ParseResult]
 """Parses one mail as :func:`~sellerdesk.services.storing.parse_or_reason` does (picklable: a module-level function)."""
 
+PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the process that started it is alive
 CHUNK = 50  # mails per task: few enough round trips, small enough that both workers share a batch
 CRASH_REASON = ("the parser's worker process died while parsing this mail (and again on its own); "
                 "run `sellerdesk reparse` after an upgrade")
@@ -60,9 +62,18 @@ def open_parse_workers(workers: int, *,
 
 
 def warm_up() -> None:
-    """Parse a few generated mails, which loads the models the parser loads lazily (run as a worker starts)."""
+    """Start a worker: watch its parent, then parse a few generated mails to load the parser's lazy models."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     for sample in generate_relay_mails(seed=0, count=12):
         parse_or_reason(sample.raw)
+
+
+def _exit_with_parent(parent: int) -> None:
+    # Runs in a worker process. A parent killed with SIGKILL cannot stop its pool, and a worker
+    # blocked on the task queue would never notice: once it is re-parented, it ends itself.
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _parse_chunk(parse: ParseOne, raws: list[bytes]) -> list[ParseResult]:
