@@ -2,7 +2,8 @@
 case being composed, the replacements list, the inbox in Chinese.
 
 Run from the repository root: ``.venv/bin/python -m tools.screenshots [NAME.png ...]`` (needs Debian's
-chromium); with names, only those files are written.
+chromium, and a Chinese font such as Debian's ``fonts-noto-cjk`` or the Chinese page shows empty boxes); with
+names, only those files are written.
 It writes a demo database in a temporary folder, loads the demo orders from the SP-API emulator (as
 ``sellerdesk run`` does), serves the web app on a free loopback port
 and saves PNGs to ``docs/screenshots/``.
