@@ -61,16 +61,17 @@ def open_parse_workers(workers: int, *,
     return ParseWorkers(workers, parse=parse) if workers else nullcontext(None)
 
 
-def warm_up() -> None:
-    """Start a worker: watch its parent, then parse a few generated mails to load the parser's lazy models."""
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+def warm_up(parent: int) -> None:
+    """Start a worker of the process *parent*: watch it, then parse a few generated mails to load the lazy models."""
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     for sample in generate_relay_mails(seed=0, count=12):
         parse_or_reason(sample.raw)
 
 
 def _exit_with_parent(parent: int) -> None:
     # Runs in a worker process. A parent killed with SIGKILL cannot stop its pool, and a worker
-    # blocked on the task queue would never notice: once it is re-parented, it ends itself.
+    # blocked on the task queue would never notice: once it is re-parented, it ends itself. The
+    # parent's id comes from the parent, since it may have died before this worker started.
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(0)
@@ -105,7 +106,8 @@ class ParseWorkers:
         self._alone: ProcessPoolExecutor | None = None
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=self._context, initializer=warm_up)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=self._context, initializer=warm_up,
+                                   initargs=(os.getpid(),))
 
     def submit(self, raws: Sequence[bytes]) -> PendingParses:
         """Start parsing *raws* (in chunks of :attr:`chunk` mails); the returned object collects the results."""
