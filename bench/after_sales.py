@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bench._postgres import scratch_database
-from sellerdesk.adapters.db.tables import ImportedOrder, ReplacementCase
+from sellerdesk.adapters.db.after_sales_tables import ImportedOrder, ReplacementCase
 from sellerdesk.config import Config, StoreConfig
 from sellerdesk.services import after_sales_ledger
 from sellerdesk.services.database import Database, open_database

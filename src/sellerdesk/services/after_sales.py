@@ -21,16 +21,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sellerdesk.adapters.db.after_sales_tables import ImportedOrder, ReplacementCase
 from sellerdesk.adapters.db.spapi_records import SpApiRecords
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import (
-    AuditEntry,
-    ImportedOrder,
-    Message,
-    OrderEvent,
-    ReplacementCase,
-    Store,
-)
+from sellerdesk.adapters.db.tables import AuditEntry, Message, OrderEvent, Store
 from sellerdesk.core.after_sales.money import Costs
 from sellerdesk.core.after_sales.states import CAUSES, FINISHED, CaseState, Step, advance, opened
 from sellerdesk.core.orders import OrderSnapshot

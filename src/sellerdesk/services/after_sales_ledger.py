@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sellerdesk.adapters import charts
+from sellerdesk.adapters.db.after_sales_tables import ImportedOrder, RefundDecision, ReplacementCase
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import CachedOrder, ImportedOrder, RefundDecision, ReplacementCase, Store
+from sellerdesk.adapters.db.tables import CachedOrder, Store
 from sellerdesk.adapters.ledger_files import write_ledger
 from sellerdesk.config import Config
 from sellerdesk.core.after_sales.analysis import cost_per_month, rank

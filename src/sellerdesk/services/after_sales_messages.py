@@ -16,9 +16,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from sellerdesk.adapters.db.after_sales_tables import ReplacementCase
 from sellerdesk.adapters.db.deliveries import DeliveryQueries
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import ReplacementCase, Store
+from sellerdesk.adapters.db.tables import Store
 from sellerdesk.config import Config
 from sellerdesk.core.after_sales.messages import CaseFacts, StepLibrary, StepMessage, compose_step, parse_step_library
 from sellerdesk.core.compliance import HistoryMessage, RuleSettings

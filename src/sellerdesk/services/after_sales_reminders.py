@@ -12,8 +12,8 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select
 
+from sellerdesk.adapters.db.after_sales_tables import ReplacementCase, ReturnRequest
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import ReplacementCase, ReturnRequest
 from sellerdesk.core.after_sales.returns import NEAR
 from sellerdesk.core.after_sales.states import FINISHED
 

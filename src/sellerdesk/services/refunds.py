@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sellerdesk.adapters.db.after_sales_tables import RefundDecision
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import RefundDecision, Store
+from sellerdesk.adapters.db.tables import Store
 from sellerdesk.core.after_sales.money import convert
 from sellerdesk.errors import InputError
 from sellerdesk.services.after_sales import get_case

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sellerdesk.adapters.db.after_sales_tables import ReturnRequest
 from sellerdesk.adapters.db.store import SqlStore
-from sellerdesk.adapters.db.tables import ReturnRequest, Store
+from sellerdesk.adapters.db.tables import Store
 from sellerdesk.core.after_sales.returns import check_reason, review_due
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.errors import InputError, NotFoundError
